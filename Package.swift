@@ -1,0 +1,122 @@
+// swift-tools-version:6.1
+// ActivityHook: Office 365 Management Activity API webhook receiver and forwarder.
+//
+// Layering (see ARCHITECTURE.md):
+//   C system libraries  ->  one Swift owner module each  ->  pure-Swift domain modules  ->  CLI
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ActivityHook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "activityhook", targets: ["ActivityHookCLI"]),
+        .executable(name: "activityhook-fixture", targets: ["ActivityHookFixture"]),
+    ],
+    dependencies: [
+        // CLI parsing with help on every option (issue 2 §7).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Structured logging with constant messages and metadata.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Services with graceful shutdown on SIGTERM/SIGINT.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // YAML parsing for the one config file (libyaml, vendored by Yams).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: - C system libraries (one per library; Debian -dev packages)
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        // GnuTLS is libmicrohttpd's TLS backend; used only to verify client certificates (mTLS).
+        .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls", providers: [.apt(["libgnutls28-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Prefixed (ahk_) wrappers for what Swift cannot call: C variadics and function-like macros.
+        .target(
+            name: "CHookShim",
+            dependencies: ["CMicroHTTPD", "CCurl", "COpenSSL", "CSQLite"],
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+
+        // MARK: - Swift owner modules (no C type in any public signature)
+        .target(
+            name: "HookHTTPServer",
+            dependencies: ["CMicroHTTPD", "CGnuTLS", "CHookShim", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HookHTTPClient",
+            dependencies: ["CCurl", "CHookShim"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HookCrypto",
+            dependencies: ["COpenSSL", "CHookShim"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HookSQLite",
+            dependencies: ["CSQLite", "CHookShim"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Domain modules (pure Swift)
+        .target(
+            name: "HookConfig",
+            dependencies: ["Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HookReceiver",
+            dependencies: [
+                "HookHTTPServer", "HookConfig", "HookCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "ActivityHookCLI",
+            dependencies: [
+                "HookConfig", "HookReceiver", "HookHTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test and benchmark fixtures (bench servers, clients); never shipped to users.
+        .executableTarget(
+            name: "ActivityHookFixture",
+            dependencies: ["HookHTTPServer", "HookHTTPClient"],
+            swiftSettings: swiftSettings
+        ),
+        // Child process for the SQLite crash-safety test (killed with SIGKILL mid-transaction).
+        .executableTarget(
+            name: "SQLiteCrashFixture",
+            dependencies: ["HookSQLite"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "HookHTTPTests", dependencies: ["HookHTTPServer", "HookHTTPClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookCryptoTests", dependencies: ["HookCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HookSQLiteTests",
+            dependencies: ["HookSQLite", "SQLiteCrashFixture"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HookConfigTests", dependencies: ["HookConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["ActivityHookCLI", "HookHTTPClient"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

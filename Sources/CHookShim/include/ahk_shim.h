@@ -1,0 +1,58 @@
+// CHookShim: the few prefixed C wrappers ActivityHook needs because Swift cannot call them.
+//
+// Why each wrapper exists:
+//  - libmicrohttpd: MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are C variadics.
+//  - libcurl: curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadics with no va_list form.
+//  - OpenSSL: BIO_get_mem_data and OPENSSL_free are function-like macros.
+//  - SQLite: SQLITE_TRANSIENT is a macro casting -1 to a function pointer, which Swift cannot import.
+// Every symbol is prefixed ahk_ so it never collides with a library's own names.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <microhttpd.h>
+#include <curl/curl.h>
+#include <openssl/bio.h>
+#include <sqlite3.h>
+
+// MARK: - libmicrohttpd
+
+/// Starts a daemon with MHD_OPTION_ARRAY; `options` must end with MHD_OPTION_END.
+struct MHD_Daemon *ahk_mhd_start(unsigned int flags, uint16_t port,
+                                 MHD_AccessHandlerCallback handler, void *handler_cls,
+                                 const struct MHD_OptionItem *options);
+/// The port the daemon is bound to (useful after binding port 0); 0 when unknown.
+uint16_t ahk_mhd_bound_port(struct MHD_Daemon *daemon);
+/// Writes the peer address ("1.2.3.4:5678" or "[::1]:5678") into `out`; returns 0 on success.
+int ahk_mhd_peer_address(struct MHD_Connection *connection, char *out, size_t out_len);
+/// The GnuTLS session of an HTTPS connection, or NULL.
+void *ahk_mhd_tls_session(struct MHD_Connection *connection);
+/// Builds an MHD_OptionItem (the struct is trivially initialised, but keeping it here documents the ABI).
+struct MHD_OptionItem ahk_mhd_option(enum MHD_OPTION option, intptr_t value, void *ptr_value);
+
+// MARK: - libcurl
+
+CURLcode ahk_curl_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode ahk_curl_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
+CURLcode ahk_curl_setopt_ptr(CURL *handle, CURLoption option, void *value);
+CURLcode ahk_curl_setopt_str(CURL *handle, CURLoption option, const char *value);
+CURLcode ahk_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+CURLcode ahk_curl_setopt_write_cb(CURL *handle, CURLoption option, curl_write_callback callback);
+CURLcode ahk_curl_setopt_read_cb(CURL *handle, CURLoption option, curl_read_callback callback);
+CURLcode ahk_curl_getinfo_long(CURL *handle, CURLINFO info, long *out);
+CURLcode ahk_curl_getinfo_double(CURL *handle, CURLINFO info, double *out);
+CURLcode ahk_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out);
+CURLcode ahk_curl_getinfo_ptr(CURL *handle, CURLINFO info, void **out);
+CURLMcode ahk_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+
+// MARK: - OpenSSL
+
+/// BIO_get_mem_data: points `*data` at the BIO's buffer and returns its length.
+long ahk_bio_get_mem_data(BIO *bio, char **data);
+/// OPENSSL_free.
+void ahk_openssl_free(void *pointer);
+
+// MARK: - SQLite
+
+/// SQLITE_TRANSIENT: SQLite copies the bound value before the bind call returns.
+sqlite3_destructor_type ahk_sqlite_transient(void);

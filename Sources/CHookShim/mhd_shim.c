@@ -1,0 +1,52 @@
+#include "ahk_shim.h"
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct MHD_Daemon *ahk_mhd_start(unsigned int flags, uint16_t port,
+                                 MHD_AccessHandlerCallback handler, void *handler_cls,
+                                 const struct MHD_OptionItem *options) {
+    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+                            MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+}
+
+uint16_t ahk_mhd_bound_port(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+int ahk_mhd_peer_address(struct MHD_Connection *connection, char *out, size_t out_len) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || out_len < 64) return -1;
+    char host[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+        if (inet_ntop(AF_INET, &in4->sin_addr, host, sizeof host) == NULL) return -1;
+        snprintf(out, out_len, "%s:%u", host, (unsigned)ntohs(in4->sin_port));
+        return 0;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host) == NULL) return -1;
+        snprintf(out, out_len, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
+        return 0;
+    }
+    return -1;
+}
+
+void *ahk_mhd_tls_session(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    return info == NULL ? NULL : info->tls_session;
+}
+
+struct MHD_OptionItem ahk_mhd_option(enum MHD_OPTION option, intptr_t value, void *ptr_value) {
+    struct MHD_OptionItem item;
+    item.option = option;
+    item.value = value;
+    item.ptr_value = ptr_value;
+    return item;
+}

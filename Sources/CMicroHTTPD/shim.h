@@ -1,0 +1,3 @@
+// Umbrella header for the system library; the Swift owner module imports it privately.
+#pragma once
+#include <microhttpd.h>
