@@ -104,17 +104,19 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "HookHTTPTests", dependencies: ["HookHTTPServer", "HookHTTPClient"], swiftSettings: swiftSettings),
-        .testTarget(name: "HookCryptoTests", dependencies: ["HookCrypto"], swiftSettings: swiftSettings),
+        // Shared harness: temporary directories, built-binary lookup, child processes with line readiness.
+        .target(name: "HookTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "HookHTTPTests", dependencies: ["HookHTTPServer", "HookHTTPClient", "HookTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookCryptoTests", dependencies: ["HookCrypto", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HookSQLiteTests",
-            dependencies: ["HookSQLite", "SQLiteCrashFixture"],
+            dependencies: ["HookSQLite", "SQLiteCrashFixture", "HookTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "HookConfigTests", dependencies: ["HookConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookConfigTests", dependencies: ["HookConfig", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ActivityHookCLI", "HookHTTPClient"],
+            dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

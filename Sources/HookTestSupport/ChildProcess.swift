@@ -1,0 +1,90 @@
+import Foundation
+
+/// A child process whose standard output is read line by line, for end-to-end tests.
+///
+/// Readiness is signalled by the child printing a line (never by sleeping): `waitForLine` blocks
+/// a dedicated thread, not the cooperative pool, until a matching line arrives or the child exits.
+public final class ChildProcess: @unchecked Sendable {
+    // Invariant: `process` and the pipes are set up in init and only read afterwards; `reader`
+    // is used from one caller at a time (tests read output sequentially).
+    public let process: Process
+    private let stdoutPipe = Pipe()
+    private let reader: LineReader
+
+    public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
+                stderrToStdout: Bool = false) throws {
+        self.process = Process()
+        self.process.executableURL = executable
+        self.process.arguments = arguments
+        if let environment {
+            self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        self.process.standardOutput = self.stdoutPipe
+        self.process.standardError = stderrToStdout ? self.stdoutPipe : FileHandle.standardError
+        self.process.standardInput = FileHandle.nullDevice
+        self.reader = LineReader(fd: self.stdoutPipe.fileHandleForReading.fileDescriptor)
+        try self.process.run()
+    }
+
+    public var pid: Int32 { self.process.processIdentifier }
+
+    /// Reads lines until one satisfies `match`; returns it, or nil on end of output.
+    public func waitForLine(where match: @escaping @Sendable (String) -> Bool) async -> String? {
+        let reader = self.reader
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                while let line = reader.nextLine() {
+                    if match(line) { continuation.resume(returning: line); return }
+                }
+                continuation.resume(returning: nil)
+            }
+        }
+    }
+
+    /// Next line of output, or nil at end of output.
+    public func nextLine() async -> String? { await self.waitForLine { _ in true } }
+
+    public func signal(_ signal: Int32) { kill(self.process.processIdentifier, signal) }
+
+    /// Waits for exit on a dedicated thread and returns the termination status.
+    public func waitForExit() async -> Int32 {
+        let process = self.process
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+    }
+
+    deinit {
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Splits a file descriptor's bytes into lines; used from one thread at a time.
+final class LineReader: @unchecked Sendable {
+    // Invariant: only one thread calls nextLine at a time (ChildProcess reads sequentially).
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    init(fd: Int32) { self.fd = fd }
+
+    func nextLine() -> String? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let newline = self.buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: self.buffer[..<newline], as: UTF8.self)
+                self.buffer.removeSubrange(...newline)
+                return line
+            }
+            let n = chunk.withUnsafeMutableBytes { read(self.fd, $0.baseAddress, 4096) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                if self.buffer.isEmpty { return nil }
+                defer { self.buffer.removeAll() }
+                return String(decoding: self.buffer, as: UTF8.self)
+            }
+            self.buffer.append(contentsOf: chunk[..<n])
+        }
+    }
+}
