@@ -42,14 +42,20 @@ let package = Package(
         ),
 
         // MARK: - Swift owner modules (no C type in any public signature)
+        // Value types shared by the HTTP server and client (headers); pure Swift.
+        .target(name: "HookHTTPTypes", swiftSettings: swiftSettings),
         .target(
             name: "HookHTTPServer",
-            dependencies: ["CMicroHTTPD", "CGnuTLS", "CHookShim", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HookHTTPTypes", "CMicroHTTPD", "CGnuTLS", "CHookShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HookHTTPClient",
-            dependencies: ["CCurl", "CHookShim"],
+            dependencies: ["HookHTTPTypes", "CCurl", "CHookShim"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -12,3 +12,7 @@ CURLcode ahk_curl_getinfo_double(CURL *h, CURLINFO i, double *out) { return curl
 CURLcode ahk_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *out) { return curl_easy_getinfo(h, i, out); }
 CURLcode ahk_curl_getinfo_ptr(CURL *h, CURLINFO i, void **out) { return curl_easy_getinfo(h, i, out); }
 CURLMcode ahk_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+const char *ahk_curl_default_cainfo(void) {
+    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    return info == NULL ? NULL : info->cainfo;
+}

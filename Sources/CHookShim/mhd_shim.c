@@ -1,14 +1,38 @@
 #include "ahk_shim.h"
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
-struct MHD_Daemon *ahk_mhd_start(unsigned int flags, uint16_t port,
+struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t port,
                                  MHD_AccessHandlerCallback handler, void *handler_cls,
-                                 const struct MHD_OptionItem *options) {
-    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
-                            MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+                                 const struct MHD_OptionItem *options, int *error_out) {
+    // MHD binds during MHD_start_daemon, so the address may live on this stack frame.
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    const struct sockaddr *addr;
+    memset(&in4, 0, sizeof in4);
+    memset(&in6, 0, sizeof in6);
+    if (inet_pton(AF_INET, host, &in4.sin_addr) == 1) {
+        in4.sin_family = AF_INET;
+        in4.sin_port = htons(port);
+        addr = (const struct sockaddr *)&in4;
+    } else if (inet_pton(AF_INET6, host, &in6.sin6_addr) == 1) {
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = htons(port);
+        addr = (const struct sockaddr *)&in6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        *error_out = -1;
+        return NULL;
+    }
+    errno = 0;
+    struct MHD_Daemon *daemon = MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+                                                 MHD_OPTION_SOCK_ADDR, addr,
+                                                 MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+    *error_out = daemon == NULL ? (errno == 0 ? EINVAL : errno) : 0;
+    return daemon;
 }
 
 uint16_t ahk_mhd_bound_port(struct MHD_Daemon *daemon) {

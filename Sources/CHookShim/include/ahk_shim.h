@@ -17,10 +17,12 @@
 
 // MARK: - libmicrohttpd
 
-/// Starts a daemon with MHD_OPTION_ARRAY; `options` must end with MHD_OPTION_END.
-struct MHD_Daemon *ahk_mhd_start(unsigned int flags, uint16_t port,
+/// Starts a daemon bound to `host` (an IPv4 or IPv6 literal) and `port` (0 = any free port), with the
+/// options of `options` (an array ended by MHD_OPTION_END, passed as MHD_OPTION_ARRAY).
+/// On failure returns NULL and sets `*error_out` to -1 for an unparsable host, else to errno.
+struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t port,
                                  MHD_AccessHandlerCallback handler, void *handler_cls,
-                                 const struct MHD_OptionItem *options);
+                                 const struct MHD_OptionItem *options, int *error_out);
 /// The port the daemon is bound to (useful after binding port 0); 0 when unknown.
 uint16_t ahk_mhd_bound_port(struct MHD_Daemon *daemon);
 /// Writes the peer address ("1.2.3.4:5678" or "[::1]:5678") into `out`; returns 0 on success.
@@ -44,6 +46,8 @@ CURLcode ahk_curl_getinfo_double(CURL *handle, CURLINFO info, double *out);
 CURLcode ahk_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out);
 CURLcode ahk_curl_getinfo_ptr(CURL *handle, CURLINFO info, void **out);
 CURLMcode ahk_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/// The CA bundle path libcurl was built with (CURLVERSION_NOW is a macro), or NULL.
+const char *ahk_curl_default_cainfo(void);
 
 // MARK: - OpenSSL
 

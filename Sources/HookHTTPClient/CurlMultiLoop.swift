@@ -1,0 +1,154 @@
+internal import CCurl
+internal import CHookShim
+import Foundation
+import Synchronization
+
+/// The curl multi handle and the one thread that drives it.
+///
+/// Every libcurl call for this client happens on that thread; other threads only append commands
+/// under a lock and call `curl_multi_wakeup`, which libcurl documents as safe from any thread.
+// Invariant for @unchecked Sendable: `multi`, `transfers`, `pending` and `nextID` are touched only on
+// the loop thread; `commands` is a Mutex; `multi` is read by `wakeup()` only for curl_multi_wakeup.
+final class CurlMultiLoop: @unchecked Sendable {
+    enum Command: Sendable {
+        case start(CurlTransfer)
+        case unpause(Int)
+        case cancel(Int)
+        case shutdown
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let configuration: HTTPClientConfiguration
+    private let caBlob: CABlob?
+    private let commands = Mutex<(queue: [Command], open: Bool, queued: Int)>(([], true, 0))
+    private var transfers: [Int: CurlTransfer] = [:]
+    private var handles: [UnsafeMutableRawPointer: Int] = [:]
+    private var pending: [CurlTransfer] = []
+    private var pendingHead = 0
+    private let exited = DispatchSemaphore(value: 0)
+
+    init(configuration: HTTPClientConfiguration) throws {
+        _ = curlGlobalInit
+        guard let multi = curl_multi_init() else { throw HTTPClientError(.transfer, "curl_multi_init failed") }
+        self.multi = multi
+        self.configuration = configuration
+        self.caBlob = try configuration.extraCAFile.map { try CABlob(extraFile: $0) }
+        // HTTP/2 multiplexing where the server offers it (the default since curl 7.62, stated explicitly).
+        _ = ahk_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "activityhook-curl"
+        thread.start()
+    }
+
+    /// Queues a command; false when the loop has shut down (or the queue is full for `.start`).
+    func send(_ command: Command) -> Bool {
+        let accepted = self.commands.withLock { state -> Bool in
+            guard state.open else { return false }
+            if case .start = command {
+                guard state.queued < self.configuration.maxQueuedRequests else { return false }
+                state.queued += 1
+            }
+            if case .shutdown = command { state.open = false }
+            state.queue.append(command)
+            return true
+        }
+        if accepted { curl_multi_wakeup(self.multi) }
+        return accepted
+    }
+
+    /// Stops the loop: queued and running transfers fail with `.shutdown`. Waits for the thread.
+    func shutdown() {
+        if self.send(.shutdown) { self.exited.wait() }
+    }
+
+    // MARK: - The loop thread
+
+    private func loop() {
+        var running: Int32 = 0
+        while true {
+            if !self.drainCommands() { break }
+            self.startPending()
+            curl_multi_perform(self.multi, &running)
+            self.collectFinished()
+            curl_multi_poll(self.multi, nil, 0, 1000, nil)
+        }
+        let error = HTTPClientError(.shutdown, "the HTTP client was shut down")
+        for transfer in self.transfers.values { self.finish(transfer, error) }
+        for transfer in self.pending[self.pendingHead...] { transfer.finish(error) }
+        curl_multi_cleanup(self.multi)
+        self.exited.signal()
+    }
+
+    /// Applies queued commands; false on shutdown.
+    private func drainCommands() -> Bool {
+        let batch = self.commands.withLock { state -> [Command] in
+            defer { state.queue.removeAll(keepingCapacity: true) }
+            return state.queue
+        }
+        for command in batch {
+            switch command {
+            case .start(let transfer): self.pending.append(transfer)
+            case .unpause(let id):
+                if let transfer = self.transfers[id] { curl_easy_pause(transfer.easy, CURLPAUSE_CONT) }
+            case .cancel(let id):
+                if let transfer = self.transfers[id] {
+                    self.finish(transfer, HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
+                } else if let index = self.pending[self.pendingHead...].firstIndex(where: { $0.id == id }) {
+                    let transfer = self.pending.remove(at: index)
+                    self.dequeued()
+                    transfer.finish(HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
+                }
+            case .shutdown: return false
+            }
+        }
+        return true
+    }
+
+    private func startPending() {
+        while self.transfers.count < self.configuration.maxConcurrentTransfers, self.pendingHead < self.pending.count {
+            let transfer = self.pending[self.pendingHead]
+            self.pendingHead += 1
+            self.dequeued()
+            do {
+                try transfer.configure(self.configuration, caBlob: self.caBlob)
+                let rc = curl_multi_add_handle(self.multi, transfer.easy)
+                guard rc == CURLM_OK else {
+                    throw HTTPClientError(.transfer, "curl_multi_add_handle: \(String(cString: curl_multi_strerror(rc)))")
+                }
+                self.transfers[transfer.id] = transfer
+                self.handles[transfer.easy] = transfer.id
+            } catch {
+                transfer.finish(error as? HTTPClientError ?? HTTPClientError(.transfer, "\(error)"))
+            }
+        }
+        if self.pendingHead == self.pending.count {
+            self.pending.removeAll(keepingCapacity: true)
+            self.pendingHead = 0
+        }
+    }
+
+    private func dequeued() { self.commands.withLock { $0.queued -= 1 } }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(self.multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let id = self.handles[easy], let transfer = self.transfers[id]
+            else { continue }
+            let code = message.pointee.data.result
+            let error = code == CURLE_OK ? nil : CurlResult.error(code, detail: transfer.errorText, url: transfer.request.url)
+            self.finish(transfer, error)
+        }
+    }
+
+    /// Removes the handle from the multi handle first, so no callback can fire afterwards.
+    private func finish(_ transfer: CurlTransfer, _ error: HTTPClientError?) {
+        curl_multi_remove_handle(self.multi, transfer.easy)
+        self.transfers[transfer.id] = nil
+        self.handles[transfer.easy] = nil
+        transfer.finish(error)
+    }
+}
+
+/// curl_global_init is not thread-safe; a global's lazy initializer runs exactly once.
+private let curlGlobalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()

@@ -1,0 +1,130 @@
+internal import CCurl
+internal import CHookShim
+
+extension CurlTransfer {
+    /// Applies the request and client settings to the easy handle. Every setopt goes through
+    /// `CurlResult.check`, so a refused option is an error rather than a silently different request.
+    func configure(_ configuration: HTTPClientConfiguration, caBlob: CABlob?) throws {
+        let h = self.easy
+        let request = self.request
+        try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_URL, request.url), "CURLOPT_URL")
+        // Only http(s); never follow redirects, so a bearer token is never sent to another host.
+        try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https"), "CURLOPT_PROTOCOLS_STR")
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0), "CURLOPT_FOLLOWLOCATION")
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, self.errorBuffer), "CURLOPT_ERRORBUFFER")
+        // "" enables every encoding this libcurl was built with (gzip, deflate, br, zstd).
+        try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""), "CURLOPT_ACCEPT_ENCODING")
+        try CurlResult.check(
+            ahk_curl_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "CURLOPT_HTTP_VERSION")
+        try CurlResult.check(
+            ahk_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds),
+            "CURLOPT_CONNECTTIMEOUT_MS")
+        if case .collect = self.delivery {
+            // A streamed transfer may legitimately be paused by a slow consumer, so only collected
+            // transfers get a total deadline by default; streams use the request's own timeout if set.
+            let timeout = request.timeout ?? configuration.timeout
+            try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds), "CURLOPT_TIMEOUT_MS")
+        } else if let timeout = request.timeout {
+            try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds), "CURLOPT_TIMEOUT_MS")
+        }
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_BUFFERSIZE, 128 * 1024), "CURLOPT_BUFFERSIZE")
+        try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_USERAGENT, configuration.userAgent), "CURLOPT_USERAGENT")
+        if let caBlob {
+            try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_CAINFO_BLOB, caBlob.pointer), "CURLOPT_CAINFO_BLOB")
+        }
+        if let certificate = configuration.clientCertificateFile {
+            try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_SSLCERT, certificate), "CURLOPT_SSLCERT")
+        }
+        if let key = configuration.clientKeyFile {
+            try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_SSLKEY, key), "CURLOPT_SSLKEY")
+        }
+        try self.configureMethodAndBody()
+        try self.configureHeaders()
+        try self.configureCallbacks()
+    }
+
+    private func configureMethodAndBody() throws {
+        let h = self.easy
+        let method = self.request.method.uppercased()
+        let hasBody = !self.request.body.isEmpty || self.request.chunkedUpload || method == "POST" || method == "PUT"
+        if method == "HEAD" {
+            try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_NOBODY, 1), "CURLOPT_NOBODY")
+        } else if hasBody {
+            try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_POST, 1), "CURLOPT_POST")
+            if self.request.chunkedUpload {
+                try CurlResult.check(ahk_curl_setopt_read_cb(h, CURLOPT_READFUNCTION, curlRead), "CURLOPT_READFUNCTION")
+                try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_READDATA, self.userdata), "CURLOPT_READDATA")
+            } else {
+                // COPYPOSTFIELDS copies the bytes, so the request may be released before the transfer ends.
+                try CurlResult.check(
+                    ahk_curl_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(self.request.body.count)),
+                    "CURLOPT_POSTFIELDSIZE_LARGE")
+                // An empty body still needs a valid pointer, or curl would read the body from stdin.
+                let body = self.request.body.isEmpty ? [0] : self.request.body
+                try body.withUnsafeBytes { bytes in
+                    let pointer = UnsafeMutableRawPointer(mutating: bytes.baseAddress)
+                    try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, pointer), "CURLOPT_COPYPOSTFIELDS")
+                }
+            }
+        }
+        if method != "GET" && method != "POST" && method != "HEAD" {
+            try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_CUSTOMREQUEST, method), "CURLOPT_CUSTOMREQUEST")
+        }
+    }
+
+    private func configureHeaders() throws {
+        // "Expect:" stops curl from waiting for 100-continue before large bodies (a wasted round trip).
+        var lines = ["Expect:"]
+        if self.request.chunkedUpload { lines.append("Transfer-Encoding: chunked") }
+        for (name, value) in self.request.headers {
+            guard !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
+                  !value.contains(where: { $0 == "\r" || $0 == "\n" })
+            else { throw HTTPClientError(.invalidRequest, "header \(name) contains a line break or colon") }
+            lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
+        }
+        for line in lines {
+            guard let appended = curl_slist_append(self.headerList, line) else {
+                throw HTTPClientError(.transfer, "curl_slist_append failed")
+            }
+            self.headerList = appended
+        }
+        try CurlResult.check(ahk_curl_setopt_slist(self.easy, CURLOPT_HTTPHEADER, self.headerList), "CURLOPT_HTTPHEADER")
+    }
+
+    private func configureCallbacks() throws {
+        let h = self.easy
+        try CurlResult.check(ahk_curl_setopt_write_cb(h, CURLOPT_WRITEFUNCTION, curlWrite), "CURLOPT_WRITEFUNCTION")
+        try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_WRITEDATA, self.userdata), "CURLOPT_WRITEDATA")
+        try CurlResult.check(ahk_curl_setopt_write_cb(h, CURLOPT_HEADERFUNCTION, curlHeader), "CURLOPT_HEADERFUNCTION")
+        try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_HEADERDATA, self.userdata), "CURLOPT_HEADERDATA")
+    }
+
+    /// The callbacks' userdata. Unretained: the loop's transfer table keeps the object alive until
+    /// the easy handle has left the multi handle, after which no callback can fire.
+    var userdata: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+}
+
+// MARK: - Trampolines (non-capturing; `self` recovered from userdata)
+
+private let curlWrite: curl_write_callback = { data, size, count, userdata in
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+}
+
+private let curlHeader: curl_write_callback = { data, size, count, userdata in
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    var bytes = UnsafeRawBufferPointer(start: data, count: size * count)[...]
+    // Trim CR/LF on bytes: in Swift "\r\n" is one Character, so String suffix checks would miss it.
+    while let last = bytes.last, last == 0x0A || last == 0x0D { bytes = bytes.dropLast() }
+    transfer.receiveHeaderLine(String(decoding: bytes, as: UTF8.self))
+    return size * count
+}
+
+private let curlRead: curl_read_callback = { buffer, size, count, userdata in
+    guard let userdata, let buffer else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.sendBody(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+}

@@ -1,0 +1,65 @@
+import Synchronization
+
+/// An async HTTP client on libcurl's multi interface, driven by one dedicated thread.
+///
+/// Connections are reused across requests (and multiplexed over HTTP/2 where offered); responses
+/// are decompressed (gzip, deflate); TLS verification is always on. Call `shutdown()` before
+/// releasing the client: queued and running requests then fail with `.shutdown`.
+public final class HTTPClient: Sendable {
+    public let configuration: HTTPClientConfiguration
+    private let loop: CurlMultiLoop
+    private let nextID = Atomic<Int>(1)
+
+    public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws {
+        self.configuration = configuration
+        self.loop = try CurlMultiLoop(configuration: configuration)
+    }
+
+    /// Sends `request` and collects the response body, failing with `.bodyTooLarge` past `maxBodyBytes`.
+    public func execute(_ request: HTTPClientRequest, maxBodyBytes: Int = 16 << 20) async throws -> HTTPClientResponse {
+        let id = self.nextID.add(1, ordering: .relaxed).oldValue
+        let loop = self.loop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                do {
+                    let transfer = try CurlTransfer(id: id, request: request, delivery: .collect(maxBytes: maxBodyBytes, continuation))
+                    self.submit(transfer)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            _ = loop.send(.cancel(id))
+        }
+    }
+
+    /// Sends `request` and returns as soon as the response head has arrived; the body is then read
+    /// chunk by chunk from `response.body` with at most about `bufferBytes` held in memory.
+    public func stream(_ request: HTTPClientRequest, bufferBytes: Int = 1 << 20) async throws -> HTTPStreamingResponse {
+        let id = self.nextID.add(1, ordering: .relaxed).oldValue
+        let loop = self.loop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let buffer = StreamBuffer(highWaterBytes: bufferBytes) { _ = loop.send(.unpause(id)) }
+                do {
+                    let transfer = try CurlTransfer(id: id, request: request, delivery: .stream(continuation, buffer))
+                    transfer.makeCancel = { { _ = loop.send(.cancel(id)) } }
+                    self.submit(transfer)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            _ = loop.send(.cancel(id))
+        }
+    }
+
+    private func submit(_ transfer: CurlTransfer) {
+        if !self.loop.send(.start(transfer)) {
+            transfer.finish(HTTPClientError(.overloaded, "the HTTP client is shut down or its queue is full"))
+        }
+    }
+
+    /// Stops the client's thread; requests still queued or running fail with `.shutdown`.
+    public func shutdown() { self.loop.shutdown() }
+}

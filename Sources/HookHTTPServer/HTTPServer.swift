@@ -1,0 +1,78 @@
+import Logging
+import ServiceLifecycle
+
+/// An HTTP/1.1 server on libmicrohttpd, run as a service with graceful shutdown.
+///
+/// `start()` binds the port (so tests can bind port 0 and read `port`), `run()` serves the async
+/// handlers' work as child tasks until shutdown, then drains: it stops accepting, lets in-flight
+/// requests finish (up to `shutdownGraceSeconds`), and stops the daemon.
+public final class HTTPServer: Service, Sendable {
+    public let configuration: HTTPServerConfiguration
+    private let core: ServerCore
+    private let daemon: MHDDaemon
+    private let logger: Logger
+
+    /// Binds the listening socket and starts libmicrohttpd's threads.
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.core = ServerCore(
+            handler: handler, isTLS: configuration.tls != nil,
+            requireClientCertificate: configuration.tls?.clientCAPEM != nil)
+        self.daemon = try MHDDaemon(configuration: configuration, core: self.core)
+        logger.info("http server listening", metadata: [
+            "http.host": "\(configuration.host)", "http.port": "\(self.daemon.port)",
+            "http.tls": "\(configuration.tls != nil)", "http.threads": "\(configuration.threads)",
+        ])
+    }
+
+    /// The bound port (the real one when configured with port 0).
+    public var port: UInt16 { self.daemon.port }
+
+    /// Requests whose handling has started and not yet completed.
+    public var inFlightRequests: Int { self.core.inFlight }
+
+    /// Serves until graceful shutdown (service-lifecycle) or `shutdown()`, then drains and stops.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await job in self.core.jobs {
+                    group.addTask {
+                        let response = await job.work()
+                        ServerCore.finish(job.context, response)
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+        // The job stream has finished: every async job ran and resumed its connection.
+        self.daemon.stop()
+        self.logger.info("http server stopped", metadata: ["http.port": "\(self.port)"])
+    }
+
+    /// Begins a graceful stop: no new connections; in-flight requests finish; `run()` then returns.
+    public func shutdown() {
+        guard self.core.beginDraining() else { return }
+        self.daemon.quiesce()
+        self.logger.info("http server draining", metadata: ["http.inFlight": "\(self.core.inFlight)"])
+        let core = self.core
+        let grace = self.configuration.shutdownGraceSeconds
+        // A detached task is the one unstructured task here, and it is owned: it only waits for the
+        // in-flight count to reach zero (or the grace period) and then ends the job stream, which is
+        // what lets `run()` return. Nothing else can await it, because `shutdown()` is synchronous
+        // (it is called from signal handlers and service-lifecycle's graceful-shutdown callback).
+        Task.detached {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await core.waitUntilIdle() }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(grace))
+                    core.abandonWaiting()
+                }
+                await group.next()
+                group.cancelAll()
+            }
+            core.finishJobs()
+        }
+    }
+}

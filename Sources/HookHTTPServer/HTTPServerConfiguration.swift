@@ -1,0 +1,45 @@
+/// Settings for `HTTPServer`; a plain value type with defaults fit for the receiver.
+public struct HTTPServerConfiguration: Sendable {
+    /// An IPv4 or IPv6 literal to bind, e.g. `127.0.0.1` or `::1`.
+    public var host: String
+    /// The port; 0 binds any free port (read it back from `HTTPServer.port`).
+    public var port: UInt16
+    /// Worker threads of libmicrohttpd's internal epoll pool.
+    public var threads: Int
+    /// At most this many connections at once; more are refused by libmicrohttpd.
+    public var connectionLimit: Int
+    /// Idle or slow connections are closed after this many seconds (slowloris defence).
+    public var connectionTimeoutSeconds: Int
+    /// HTTPS settings; nil serves plain HTTP.
+    public var tls: TLS?
+    /// How long a graceful stop waits for in-flight requests before closing connections anyway.
+    public var shutdownGraceSeconds: Double
+
+    /// PEM material for HTTPS (contents, not paths).
+    public struct TLS: Sendable {
+        public var certificatePEM: String
+        public var privateKeyPEM: String
+        /// When set, clients are asked for a certificate that must verify against this CA;
+        /// requests without one are answered 403 before their body is read.
+        public var clientCAPEM: String?
+
+        public init(certificatePEM: String, privateKeyPEM: String, clientCAPEM: String? = nil) {
+            self.certificatePEM = certificatePEM
+            self.privateKeyPEM = privateKeyPEM
+            self.clientCAPEM = clientCAPEM
+        }
+    }
+
+    public init(
+        host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 2, connectionLimit: Int = 256,
+        connectionTimeoutSeconds: Int = 30, tls: TLS? = nil, shutdownGraceSeconds: Double = 10
+    ) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.tls = tls
+        self.shutdownGraceSeconds = shutdownGraceSeconds
+    }
+}

@@ -1,0 +1,208 @@
+internal import CHookShim
+internal import CMicroHTTPD
+import Synchronization
+
+/// The object libmicrohttpd calls back into: it turns MHD's access-handler calls into
+/// `HTTPRequestHead`/`HTTPRequest` values and the handler's answers into queued responses.
+///
+/// Retained (`passRetained`) for as long as the daemon runs and released after `MHD_stop_daemon`,
+/// because MHD keeps the raw pointer; an unretained pointer was seen to crash in release builds.
+// Invariant for @unchecked Sendable: all stored properties are immutable after init except `state`,
+// which is a Mutex; the AsyncStream continuation is itself thread-safe.
+final class ServerCore: @unchecked Sendable {
+    struct State {
+        var inFlight = 0
+        var draining = false
+        var drainedWaiter: CheckedContinuation<Void, Never>?
+    }
+
+    let handler: any HTTPHandler
+    let requireClientCertificate: Bool
+    let isTLS: Bool
+    let state = Mutex(State())
+    let jobs: AsyncStream<AsyncJob>
+    private let jobsContinuation: AsyncStream<AsyncJob>.Continuation
+
+    /// An async handler's work and the suspended request it answers.
+    struct AsyncJob: Sendable {
+        let context: RequestContext
+        let work: @Sendable () async -> HTTPResponse
+    }
+
+    /// How many bytes past the cap of a chunked body are read (and dropped) to be able to answer 413.
+    static let discardAllowance = 1 << 20
+
+    init(handler: any HTTPHandler, isTLS: Bool, requireClientCertificate: Bool) {
+        self.handler = handler
+        self.isTLS = isTLS
+        self.requireClientCertificate = requireClientCertificate
+        // Unbounded is safe here: each job holds a suspended connection, so the connection limit bounds it.
+        (self.jobs, self.jobsContinuation) = AsyncStream.makeStream(of: AsyncJob.self)
+    }
+
+    // MARK: - Access handler
+
+    /// One call of MHD's access handler. See libmicrohttpd's contract: the first call per request has
+    /// `*reqCls == NULL`; body chunks follow with `*uploadSize > 0`; a last call has `*uploadSize == 0`.
+    func access(
+        _ connection: OpaquePointer, url: String, method: String,
+        upload: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>,
+        reqCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        guard let raw = reqCls.pointee else {
+            return self.begin(connection, url: url, method: method, reqCls: reqCls)
+        }
+        let context = Unmanaged<RequestContext>.fromOpaque(raw).takeUnretainedValue()
+        switch context.phase {
+        case .answered:
+            uploadSize.pointee = 0  // discard what still arrives after an early answer
+            return MHD_Result.YES
+        case .discarding(let allowance):
+            let size = uploadSize.pointee
+            guard size > 0 else {
+                context.phase = .answered
+                return self.queue(.text(413, "request body exceeds \(context.maxBody) bytes\n"), context)
+            }
+            guard size <= allowance else { return MHD_Result.NO }  // too much: close the connection
+            context.phase = .discarding(allowance: allowance - size)
+            uploadSize.pointee = 0
+            return MHD_Result.YES
+        case .awaitingAsync:
+            // Called again after MHD_resume_connection: the response is ready.
+            let response = context.takeResponse() ?? .text(500, "handler produced no response\n")
+            return self.queue(response, context)
+        case .readingBody:
+            let size = uploadSize.pointee
+            if size > 0 {
+                if context.body.count + size > context.maxBody {
+                    context.body = []
+                    context.phase = .discarding(allowance: Self.discardAllowance)
+                    uploadSize.pointee = 0
+                    return MHD_Result.YES
+                }
+                if let upload {
+                    upload.withMemoryRebound(to: UInt8.self, capacity: size) {
+                        context.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+                    }
+                }
+                uploadSize.pointee = 0
+                return MHD_Result.YES
+            }
+            return self.complete(context)
+        }
+    }
+
+    private func begin(
+        _ connection: OpaquePointer, url: String, method: String,
+        reqCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        var head = HTTPRequestHead(method: method, path: url, isTLS: self.isTLS)
+        head.headers = MHDValues.headers(connection)
+        head.query = MHDValues.query(connection)
+        head.peer = MHDValues.peer(connection)
+        if self.requireClientCertificate {
+            head.clientCertificateVerified = ClientCertificateCheck.verified(connection)
+        }
+        let context = RequestContext(head: head, connection: connection)
+        reqCls.pointee = Unmanaged.passRetained(context).toOpaque()
+        self.state.withLock { $0.inFlight += 1 }
+
+        if self.requireClientCertificate && !head.clientCertificateVerified {
+            context.phase = .answered
+            return self.queue(.text(403, "a client certificate signed by the configured CA is required\n"), context)
+        }
+        switch self.handler.head(head) {
+        case .respond(let response):
+            context.phase = .answered
+            return self.queue(response, context)
+        case .readBody(let limit):
+            context.maxBody = limit
+            if let declared = head.contentLength, declared > limit {
+                // Refuse before reading a byte: MHD then closes the connection instead of draining it.
+                context.phase = .answered
+                return self.queue(.text(413, "request body exceeds \(limit) bytes\n"), context)
+            }
+            if let declared = head.contentLength, declared > 0 {
+                context.body.reserveCapacity(declared)
+            }
+            return MHD_Result.YES
+        }
+    }
+
+    private func complete(_ context: RequestContext) -> MHD_Result {
+        let request = HTTPRequest(head: context.head, body: context.body)
+        context.body = []
+        switch self.handler.handle(request) {
+        case .response(let response):
+            context.phase = .answered
+            return self.queue(response, context)
+        case .async(let work):
+            context.phase = .awaitingAsync
+            // Suspend before enqueueing, so the job can never resume a connection not yet suspended.
+            MHD_suspend_connection(context.connection)
+            if case .terminated = self.jobsContinuation.yield(AsyncJob(context: context, work: work)) {
+                Self.finish(context, .text(503, "server is shutting down\n"))
+            }
+            return MHD_Result.YES
+        }
+    }
+
+    private func queue(_ response: HTTPResponse, _ context: RequestContext) -> MHD_Result {
+        let draining = self.state.withLock { $0.draining }
+        return queueMHDResponse(response, on: context.connection, closeConnection: draining) ? MHD_Result.YES : MHD_Result.NO
+    }
+
+    /// Hands an async handler's response to its suspended connection and wakes it.
+    static func finish(_ context: RequestContext, _ response: HTTPResponse) {
+        context.setResponse(response)
+        MHD_resume_connection(context.connection)
+    }
+
+    // MARK: - Completion and draining
+
+    /// `MHD_OPTION.NOTIFY_COMPLETED`: releases the context retained in `begin`.
+    func completed(_ reqCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let reqCls, let raw = reqCls.pointee else { return }
+        Unmanaged<RequestContext>.fromOpaque(raw).release()
+        reqCls.pointee = nil
+        let waiter: CheckedContinuation<Void, Never>? = self.state.withLock { state in
+            state.inFlight -= 1
+            guard state.draining, state.inFlight == 0 else { return nil }
+            defer { state.drainedWaiter = nil }
+            return state.drainedWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// Marks the server as draining; returns false if it already was.
+    func beginDraining() -> Bool {
+        self.state.withLock { state in
+            defer { state.draining = true }
+            return !state.draining
+        }
+    }
+
+    /// Returns when no request is in flight (call after `beginDraining`).
+    func waitUntilIdle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = self.state.withLock { state in
+                if state.inFlight == 0 { return true }
+                state.drainedWaiter = continuation
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    /// Wakes a `waitUntilIdle` caller early (grace period over).
+    func abandonWaiting() {
+        let waiter = self.state.withLock { state in
+            defer { state.drainedWaiter = nil }
+            return state.drainedWaiter
+        }
+        waiter?.resume()
+    }
+
+    func finishJobs() { self.jobsContinuation.finish() }
+    var inFlight: Int { self.state.withLock { $0.inFlight } }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A throwaway certificate authority made with the `openssl` command for one test: a CA, a server
+/// certificate for `127.0.0.1`/`localhost`, and a client certificate, all PEM files in `directory`.
+public struct TestPKI: Sendable {
+    public let directory: URL
+    public var caCertificate: String { self.directory.appendingPathComponent("ca.pem").path }
+    public var caKey: String { self.directory.appendingPathComponent("ca.key").path }
+    public var serverCertificate: String { self.directory.appendingPathComponent("server.pem").path }
+    public var serverKey: String { self.directory.appendingPathComponent("server.key").path }
+    public var clientCertificate: String { self.directory.appendingPathComponent("client.pem").path }
+    public var clientKey: String { self.directory.appendingPathComponent("client.key").path }
+
+    /// Creates the CA and both leaf certificates; `name` distinguishes several CAs in one test.
+    public init(in directory: URL, name: String = "ActivityHook Test CA") throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let dir = directory.path
+        try Self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=\(name)",
+                          "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.pem",
+                          "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try self.issue("server", subject: "/CN=localhost",
+                       extensions: "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+        try self.issue("client", subject: "/CN=activityhook-test-client", extensions: "extendedKeyUsage=clientAuth\n")
+    }
+
+    private func issue(_ leaf: String, subject: String, extensions: String) throws {
+        let dir = self.directory.path
+        try extensions.write(toFile: "\(dir)/\(leaf).ext", atomically: true, encoding: .utf8)
+        try Self.openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", subject,
+                          "-keyout", "\(dir)/\(leaf).key", "-out", "\(dir)/\(leaf).csr"])
+        try Self.openssl(["x509", "-req", "-in", "\(dir)/\(leaf).csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key",
+                          "-CAcreateserial", "-days", "2", "-extfile", "\(dir)/\(leaf).ext", "-out", "\(dir)/\(leaf).pem"])
+    }
+
+    /// Runs `openssl` with `arguments`, throwing with its output when it fails.
+    @discardableResult
+    public static func openssl(_ arguments: [String]) throws -> String {
+        try run("/usr/bin/openssl", arguments)
+    }
+}
+
+/// Runs a command to completion and returns its standard output; throws on a non-zero exit.
+@discardableResult
+public func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+    try process.run()
+    if let stdin {
+        input.fileHandleForWriting.write(Data(stdin))
+        try input.fileHandleForWriting.close()
+    }
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                               + String(decoding: errors, as: UTF8.self))
+    }
+    return String(decoding: output, as: UTF8.self)
+}
