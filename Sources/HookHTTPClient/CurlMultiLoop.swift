@@ -70,7 +70,10 @@ final class CurlMultiLoop: @unchecked Sendable {
             self.startPending()
             curl_multi_perform(self.multi, &running)
             self.collectFinished()
-            curl_multi_poll(self.multi, nil, 0, 1000, nil)
+            // Finished transfers freed slots for queued ones: start them now rather than after a poll.
+            let startable = self.pendingHead < self.pending.count
+                && self.transfers.count < self.configuration.maxConcurrentTransfers
+            if !startable { curl_multi_poll(self.multi, nil, 0, 1000, nil) }
         }
         let error = HTTPClientError(.shutdown, "the HTTP client was shut down")
         for transfer in self.transfers.values { self.finish(transfer, error) }
@@ -109,6 +112,10 @@ final class CurlMultiLoop: @unchecked Sendable {
             let transfer = self.pending[self.pendingHead]
             self.pendingHead += 1
             self.dequeued()
+            if transfer.cancelled?.isSet == true {
+                transfer.finish(HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
+                continue
+            }
             do {
                 try transfer.configure(self.configuration, caBlob: self.caBlob)
                 let rc = curl_multi_add_handle(self.multi, transfer.easy)

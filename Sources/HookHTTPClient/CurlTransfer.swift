@@ -32,6 +32,8 @@ final class CurlTransfer: @unchecked Sendable {
     var callbackFailure: HTTPClientError?
     /// Makes the streamed response's cancel closure; supplied by the loop.
     var makeCancel: () -> @Sendable () -> Void = { {} }
+    /// The caller's cancellation, checked before the transfer starts.
+    var cancelled: CancellationFlag?
 
     init(id: Int, request: HTTPClientRequest, delivery: Delivery) throws {
         guard let easy = curl_easy_init() else { throw HTTPClientError(.transfer, "curl_easy_init failed") }

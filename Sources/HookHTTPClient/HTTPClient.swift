@@ -19,16 +19,19 @@ public final class HTTPClient: Sendable {
     public func execute(_ request: HTTPClientRequest, maxBodyBytes: Int = 16 << 20) async throws -> HTTPClientResponse {
         let id = self.nextID.add(1, ordering: .relaxed).oldValue
         let loop = self.loop
+        let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 do {
                     let transfer = try CurlTransfer(id: id, request: request, delivery: .collect(maxBytes: maxBodyBytes, continuation))
+                    transfer.cancelled = cancelled
                     self.submit(transfer)
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
+            cancelled.set()
             _ = loop.send(.cancel(id))
         }
     }
@@ -38,18 +41,21 @@ public final class HTTPClient: Sendable {
     public func stream(_ request: HTTPClientRequest, bufferBytes: Int = 1 << 20) async throws -> HTTPStreamingResponse {
         let id = self.nextID.add(1, ordering: .relaxed).oldValue
         let loop = self.loop
+        let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let buffer = StreamBuffer(highWaterBytes: bufferBytes) { _ = loop.send(.unpause(id)) }
                 do {
                     let transfer = try CurlTransfer(id: id, request: request, delivery: .stream(continuation, buffer))
                     transfer.makeCancel = { { _ = loop.send(.cancel(id)) } }
+                    transfer.cancelled = cancelled
                     self.submit(transfer)
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
+            cancelled.set()
             _ = loop.send(.cancel(id))
         }
     }
@@ -62,4 +68,12 @@ public final class HTTPClient: Sendable {
 
     /// Stops the client's thread; requests still queued or running fail with `.shutdown`.
     public func shutdown() { self.loop.shutdown() }
+}
+
+/// Set when the caller's task is cancelled. The loop checks it before starting a transfer, which
+/// covers a cancel command that overtook its own start command in the queue.
+final class CancellationFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { self.value.store(true, ordering: .releasing) }
+    var isSet: Bool { self.value.load(ordering: .acquiring) }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import HookHTTPClient
+import HookHTTPServer
+import HookTestSupport
+import Testing
+
+@Suite("HTTP client behaviour")
+struct ClientBehaviourTests {
+    @Test("a server that accepts but never answers makes the request time out")
+    func timeout() async throws {
+        let listener = try SilentListener()
+        try await withClient(HTTPClientConfiguration(timeout: .milliseconds(300))) { client in
+            do {
+                _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(listener.port)/"))
+                Issue.record("a silent server produced a response")
+            } catch let error as HTTPClientError {
+                #expect(error.code == .timeout)
+                #expect(error.isTransient)
+            }
+        }
+    }
+
+    @Test("a refused connection is a transient connect error")
+    func refused() async throws {
+        let port = try SilentListener().port  // bound, then closed when the listener is released
+        try await withClient { client in
+            do {
+                _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+                Issue.record("a closed port answered")
+            } catch let error as HTTPClientError {
+                #expect(error.code == .connect)
+            }
+        }
+    }
+
+    @Test("gzip and deflate response bodies are decoded")
+    func compression() async throws {
+        let plain = Array(String(repeating: "activity record ", count: 2000).utf8)
+        try await withServer(handler: GzipHandler(plain: plain)) { server in
+            try await withClient { client in
+                let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
+                #expect(response.status == 200)
+                #expect(response.headers["Content-Encoding"] == "gzip")
+                #expect(response.body == plain)
+            }
+        }
+    }
+
+    @Test("the Date header is parsed into an instant")
+    func dateHeader() throws {
+        let date = try #require(HTTPDate(imfFixdate: "Sun, 06 Nov 1994 08:49:37 GMT"))
+        #expect(date.secondsSince1970 == 784_111_777)
+        #expect(HTTPDate(imfFixdate: "Sunday, 06-Nov-94 08:49:37 GMT") == nil)
+        #expect(HTTPDate(imfFixdate: "Sun, 32 Nov 1994 08:49:37 GMT") == nil)
+    }
+
+    @Test("response headers are case-insensitive and the server's Date is readable")
+    func headers() async throws {
+        try await withServer { server in
+            try await withClient { client in
+                let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/inspect"))
+                #expect(response.headers["content-type"] == response.headers["CONTENT-TYPE"])
+                let now = Int64(Date().timeIntervalSince1970)
+                let served = try #require(response.date)
+                #expect(abs(served.secondsSince1970 - now) < 120)
+            }
+        }
+    }
+
+    @Test("cancelling the calling task cancels the transfer")
+    func cancellation() async throws {
+        let listener = try SilentListener()
+        try await withClient { client in
+            let task = Task { try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(listener.port)/")) }
+            task.cancel()
+            do {
+                _ = try await task.value
+                Issue.record("cancelled request returned a response")
+            } catch let error as HTTPClientError {
+                #expect(error.code == .cancelled)
+            }
+        }
+    }
+}
+
+/// Serves a gzip-compressed body made by the `gzip` command, with `Content-Encoding: gzip`.
+struct GzipHandler: HTTPHandler {
+    let compressed: [UInt8]
+    init(plain: [UInt8]) {
+        let directory = makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("body")
+        FileManager.default.createFile(atPath: file.path, contents: Data(plain))
+        _ = try? run("/bin/gzip", ["-9", file.path])
+        self.compressed = (try? [UInt8](Data(contentsOf: directory.appendingPathComponent("body.gz")))) ?? []
+    }
+    func head(_ head: HTTPRequestHead) -> HTTPHeadDecision { .readBody(maxBodyBytes: 0) }
+    func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+        .response(HTTPResponse(status: 200, headers: ["Content-Encoding": "gzip"], body: self.compressed))
+    }
+}
