@@ -99,7 +99,7 @@ let package = Package(
         // Test and benchmark fixtures (bench servers, clients); never shipped to users.
         .executableTarget(
             name: "ActivityHookFixture",
-            dependencies: ["HookHTTPServer", "HookHTTPClient"],
+            dependencies: ["HookHTTPServer", "HookHTTPClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Child process for the SQLite crash-safety test (killed with SIGKILL mid-transaction).

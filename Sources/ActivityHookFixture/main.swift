@@ -1,1 +1,16 @@
-print("fixture")
+// activityhook-fixture: helpers for benchmarks and end-to-end tests. Never shipped to users.
+//
+//   activityhook-fixture bench-server [--port P] [--threads N]   POST handler answering 200 "ok"
+//   activityhook-fixture bench-client URLS_FILE PARALLEL          fetch every URL, print totals
+import Foundation
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let status: Int32
+switch arguments.first {
+case "bench-server": status = await benchServer(Array(arguments.dropFirst()))
+case "bench-client": status = await benchClient(Array(arguments.dropFirst()))
+default:
+    FileHandle.standardError.write(Data("usage: activityhook-fixture bench-server|bench-client …\n".utf8))
+    status = 2
+}
+exit(status)
