@@ -3,7 +3,8 @@
 // Why each wrapper exists:
 //  - libmicrohttpd: MHD_start_daemon, MHD_get_daemon_info and MHD_get_connection_info are C variadics.
 //  - libcurl: curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadics with no va_list form.
-//  - OpenSSL: BIO_get_mem_data and OPENSSL_free are function-like macros.
+//  - OpenSSL: BIO_get_mem_data and OPENSSL_free are function-like macros; XN_FLAG_RFC2253 is a
+//    macro built from other macros, which Swift does not import.
 //  - SQLite: SQLITE_TRANSIENT is a macro casting -1 to a function pointer, which Swift cannot import.
 // Every symbol is prefixed ahk_ so it never collides with a library's own names.
 #pragma once
@@ -55,6 +56,8 @@ const char *ahk_curl_default_cainfo(void);
 long ahk_bio_get_mem_data(BIO *bio, char **data);
 /// OPENSSL_free.
 void ahk_openssl_free(void *pointer);
+/// XN_FLAG_RFC2253: X509_NAME_print_ex flags for an RFC 2253 one-line name ("CN=x,O=y,C=z").
+unsigned long ahk_xn_flag_rfc2253(void);
 
 // MARK: - SQLite
 
