@@ -1,0 +1,109 @@
+import Foundation
+
+/// Reads of values that refer to the outside world: paths, files, secrets and URLs.
+extension ConfigNode {
+    /// A path; relative paths resolve against the config file's directory. `~` is not expanded.
+    func path() -> String? {
+        guard let text = self.string() else { return nil }
+        guard !text.contains("\0") else {
+            self.error("must not contain NUL characters")
+            return nil
+        }
+        return ConfigValidation.resolve(path: text, against: self.context.baseDirectory)
+    }
+
+    /// A path to a regular file that exists and is readable now (certificates, keys, CA bundles).
+    func existingFile() -> String? {
+        guard let path = self.path() else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            self.error("file not found: \(path)")
+            return nil
+        }
+        guard !isDirectory.boolValue else {
+            self.error("is a directory, expected a file: \(path)")
+            return nil
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            self.error("file is not readable: \(path)")
+            return nil
+        }
+        return path
+    }
+
+    /// A secret: the literal (after `${…}` expansion) or, for `file:/path`, the file's contents with
+    /// trailing newlines removed. Messages never include the secret itself.
+    func secret() -> Secret? {
+        guard let text = self.text(expecting: "a string", echo: false) else { return nil }
+        var value = text
+        if text.hasPrefix("file:") {
+            guard let contents = self.readSecretFile(String(text.dropFirst("file:".count))) else { return nil }
+            value = contents
+        }
+        guard !value.isEmpty else {
+            self.error(text.hasPrefix("file:") ? "secret file is empty" : "must not be empty")
+            return nil
+        }
+        return Secret(value)
+    }
+
+    /// Largest secret file accepted; secrets are short, and a mistaken path to a big file should fail fast.
+    static let maximumSecretFileBytes = 64 * 1024
+
+    private func readSecretFile(_ rawPath: String) -> String? {
+        guard !rawPath.isEmpty, !rawPath.contains("\0") else {
+            self.error("file: secret needs a path, e.g. file:/run/secrets/name")
+            return nil
+        }
+        let path = ConfigValidation.resolve(path: rawPath, against: self.context.baseDirectory)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        if let size, size > Self.maximumSecretFileBytes {
+            self.error("cannot read secret file \(path): larger than \(Self.maximumSecretFileBytes) bytes")
+            return nil
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
+            self.error("cannot read secret file \(path): \(reason)")
+            return nil
+        }
+        guard let contents = String(data: data, encoding: .utf8) else {
+            self.error("cannot read secret file \(path): not UTF-8 text")
+            return nil
+        }
+        var trimmed = Substring(contents)
+        while let last = trimmed.last, last == "\n" || last == "\r\n" || last == "\r" { trimmed.removeLast() }
+        return String(trimmed)
+    }
+
+    /// An absolute `http(s)` URL. `http` is accepted with a warning (`httpWarning`) so tests can use
+    /// local servers. `trimTrailingSlash` normalises base URLs that paths are appended to.
+    func url(httpWarning: String, trimTrailingSlash: Bool = false) -> String? {
+        guard let text = self.string() else { return nil }
+        return self.checkURL(text, httpWarning: httpWarning, trimTrailingSlash: trimTrailingSlash, echo: true)
+    }
+
+    /// A URL that is itself a secret (chat webhook URLs embed their credential); never echoed.
+    func secretURL(httpWarning: String) -> Secret? {
+        guard let secret = self.secret() else { return nil }
+        guard self.checkURL(secret.reveal(), httpWarning: httpWarning, trimTrailingSlash: false, echo: false) != nil
+        else { return nil }
+        return secret
+    }
+
+    private func checkURL(_ text: String, httpWarning: String, trimTrailingSlash: Bool, echo: Bool) -> String? {
+        let shown = echo ? ", got \"\(Self.truncated(text))\"" : ""
+        switch ConfigValidation.checkURL(text) {
+        case .failure(let problem):
+            self.error("\(problem.message)\(shown)")
+            return nil
+        case .success(let scheme):
+            if scheme == "http" { self.warn(httpWarning) }
+            var url = text
+            while trimTrailingSlash, url.hasSuffix("/") { url.removeLast() }
+            return url
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// The webhook receiver (`server:`).
+public struct ServerConfig: Sendable {
+    /// Address the webhook listens on (`server.listen`, default `127.0.0.1:8787`).
+    public var listen: ListenAddress
+    /// URL path the webhook is served at (`server.path`, default `/activity-webhook`).
+    public var path: String
+    /// The public HTTPS URL Microsoft posts notifications to (`server.publicUrl`, required); it is the
+    /// `webhook.address` of every subscription. `http://` is accepted with a warning (tests only).
+    public var publicURL: String
+    /// Value Microsoft echoes in `Webhook-AuthID`; notifications without it are rejected (`server.authId`, required).
+    public var authId: Secret
+    /// Largest accepted request body (`server.maxBodyBytes`, default 1 MiB).
+    public var maxBodyBytes: Int
+    /// TLS for the listener (`server.tls`); nil serves plain HTTP (e.g. behind a reverse proxy).
+    public var tls: TLSConfig?
+    /// Most simultaneous connections (`server.connectionLimit`, default 256).
+    public var connectionLimit: Int
+    /// Idle connections are closed after this (`server.connectionTimeout`, default 30s).
+    public var connectionTimeout: Duration
+    /// Listener threads (`server.threads`, default 2).
+    public var threads: Int
+    /// When set, `/healthz` and `/metrics` are served here instead of on ``listen`` (`server.adminListen`).
+    public var adminListen: ListenAddress?
+    /// Whether `/healthz` is served (`server.healthz`, default true).
+    public var healthz: Bool
+    /// Whether `/metrics` (Prometheus text format) is served (`server.metrics`, default true).
+    public var metrics: Bool
+
+    /// Creates the section; everything but the public URL and the auth id has a default.
+    public init(
+        listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8787),
+        path: String = "/activity-webhook",
+        publicURL: String,
+        authId: Secret,
+        maxBodyBytes: Int = 1_048_576,
+        tls: TLSConfig? = nil,
+        connectionLimit: Int = 256,
+        connectionTimeout: Duration = .seconds(30),
+        threads: Int = 2,
+        adminListen: ListenAddress? = nil,
+        healthz: Bool = true,
+        metrics: Bool = true
+    ) {
+        self.listen = listen
+        self.path = path
+        self.publicURL = publicURL
+        self.authId = authId
+        self.maxBodyBytes = maxBodyBytes
+        self.tls = tls
+        self.connectionLimit = connectionLimit
+        self.connectionTimeout = connectionTimeout
+        self.threads = threads
+        self.adminListen = adminListen
+        self.healthz = healthz
+        self.metrics = metrics
+    }
+}
+
+/// TLS settings of the listener (`server.tls`). All paths are absolute PEM files.
+public struct TLSConfig: Sendable {
+    /// Server certificate chain (`server.tls.certificate`).
+    public var certificate: String
+    /// Private key of the certificate (`server.tls.privateKey`).
+    public var privateKey: String
+    /// When set, clients must present a certificate issued by this CA (`server.tls.clientCA`, mTLS).
+    public var clientCA: String?
+
+    /// Creates the section.
+    public init(certificate: String, privateKey: String, clientCA: String? = nil) {
+        self.certificate = certificate
+        self.privateKey = privateKey
+        self.clientCA = clientCA
+    }
+}
