@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "ActivityHookCLI",
             dependencies: [
-                "HookConfig", "HookReceiver", "HookHTTPServer",
+                "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -28,23 +28,3 @@ public struct HTTPResponse: Sendable {
     /// An empty response with only a status.
     public static func status(_ status: Int) -> HTTPResponse { HTTPResponse(status: status) }
 }
-
-/// Escapes a string for use inside a JSON string literal.
-public func jsonEscaped(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}

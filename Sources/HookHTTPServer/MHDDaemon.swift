@@ -47,9 +47,11 @@ final class MHDDaemon: @unchecked Sendable {
         options.append(ahk_mhd_option(MHD_OPTION.END, 0, nil))
 
         var error: Int32 = 0
-        let started = options.withUnsafeBufferPointer { items in
-            ahk_mhd_start(flags, configuration.host, configuration.port, mhdAccess, corePointer.toOpaque(),
-                          items.baseAddress, &error)
+        let started = Self.withProcessSignalsBlocked {
+            options.withUnsafeBufferPointer { items in
+                ahk_mhd_start(flags, configuration.host, configuration.port, mhdAccess, corePointer.toOpaque(),
+                              items.baseAddress, &error)
+            }
         }
         guard let started else {
             corePointer.release()
@@ -65,6 +67,20 @@ final class MHDDaemon: @unchecked Sendable {
         self.daemon = started
         self.retainedStrings = kept
         self.port = ahk_mhd_bound_port(started)
+    }
+
+    /// libmicrohttpd's threads inherit the signal mask of the thread that starts them. Blocking
+    /// SIGINT/SIGTERM around the start keeps shutdown signals away from them, so only the process's
+    /// own signal handling (service-lifecycle) sees them (c-interop-notes.md, pitfall 7).
+    private static func withProcessSignalsBlocked<T>(_ body: () -> T) -> T {
+        var blocked = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGINT)
+        sigaddset(&blocked, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return body()
     }
 
     private static func keep(_ kept: inout [UnsafeMutablePointer<CChar>], _ string: String) -> UnsafeMutableRawPointer? {
