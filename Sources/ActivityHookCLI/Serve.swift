@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         health.set(ready: true)
-        let listen = servers.map { "127.0.0.1:\($0.port)" }
+        let listen = servers.map { "\($0.configuration.host):\($0.port)" }
         print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
         fflush(nil)
         let group = ServiceGroup(configuration: .init(

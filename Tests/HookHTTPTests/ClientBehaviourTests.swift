@@ -90,7 +90,7 @@ struct GzipHandler: HTTPHandler {
         let directory = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("body")
-        FileManager.default.createFile(atPath: file.path, contents: Data(plain))
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(plain))
         _ = try? run("/bin/gzip", ["-9", file.path])
         self.compressed = (try? [UInt8](Data(contentsOf: directory.appendingPathComponent("body.gz")))) ?? []
     }
