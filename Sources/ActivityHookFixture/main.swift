@@ -3,6 +3,9 @@
 //   activityhook-fixture bench-server [--port P] [--threads N]   POST handler answering 200 "ok"
 //   activityhook-fixture bench-client URLS_FILE PARALLEL          fetch every URL, print totals
 import Foundation
+import HookHTTPClient
+
+ProcessAllocator.tuneForLargeBuffers()
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let status: Int32

@@ -20,10 +20,14 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let configuration: HTTPClientConfiguration
     private let caBlob: CABlob?
-    private let commands = Mutex<(queue: [Command], open: Bool, queued: Int)>(([], true, 0))
+    /// Commands for the loop thread. `sleeping` is true while the loop is (about to be) blocked in
+    /// curl_multi_poll; only then does a sender pay for curl_multi_wakeup (a syscall and a thread wake).
+    private let commands = Mutex<(queue: [Command], open: Bool, queued: Int, sleeping: Bool)>(([], true, 0, false))
     private var transfers: [Int: CurlTransfer] = [:]
     private var handles: [UnsafeMutableRawPointer: Int] = [:]
-    private var pending: [CurlTransfer] = []
+    /// Requests waiting for a transfer slot, oldest first; started entries are set to nil at once so a
+    /// long queue never keeps finished transfers (and their bodies) alive.
+    private var pending: [CurlTransfer?] = []
     private var pendingHead = 0
     private let exited = DispatchSemaphore(value: 0)
 
@@ -42,17 +46,17 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Queues a command; false when the loop has shut down (or the queue is full for `.start`).
     func send(_ command: Command) -> Bool {
-        let accepted = self.commands.withLock { state -> Bool in
-            guard state.open else { return false }
+        let (accepted, wake) = self.commands.withLock { state -> (Bool, Bool) in
+            guard state.open else { return (false, false) }
             if case .start = command {
-                guard state.queued < self.configuration.maxQueuedRequests else { return false }
+                guard state.queued < self.configuration.maxQueuedRequests else { return (false, false) }
                 state.queued += 1
             }
             if case .shutdown = command { state.open = false }
             state.queue.append(command)
-            return true
+            return (true, state.sleeping)
         }
-        if accepted { curl_multi_wakeup(self.multi) }
+        if wake { curl_multi_wakeup(self.multi) }
         return accepted
     }
 
@@ -73,11 +77,14 @@ final class CurlMultiLoop: @unchecked Sendable {
             // Finished transfers freed slots for queued ones: start them now rather than after a poll.
             let startable = self.pendingHead < self.pending.count
                 && self.transfers.count < self.configuration.maxConcurrentTransfers
-            if !startable { curl_multi_poll(self.multi, nil, 0, 1000, nil) }
+            if !startable && self.prepareToSleep() {
+                curl_multi_poll(self.multi, nil, 0, 1000, nil)
+                self.commands.withLock { $0.sleeping = false }
+            }
         }
         let error = HTTPClientError(.shutdown, "the HTTP client was shut down")
         for transfer in self.transfers.values { self.finish(transfer, error) }
-        for transfer in self.pending[self.pendingHead...] { transfer.finish(error) }
+        for transfer in self.pending[self.pendingHead...] { transfer?.finish(error) }
         curl_multi_cleanup(self.multi)
         self.exited.signal()
     }
@@ -96,8 +103,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             case .cancel(let id):
                 if let transfer = self.transfers[id] {
                     self.finish(transfer, HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
-                } else if let index = self.pending[self.pendingHead...].firstIndex(where: { $0.id == id }) {
-                    let transfer = self.pending.remove(at: index)
+                } else if let index = self.pending[self.pendingHead...].firstIndex(where: { $0?.id == id }),
+                          let transfer = self.pending[index] {
+                    self.pending[index] = nil
                     self.dequeued()
                     transfer.finish(HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
                 }
@@ -109,8 +117,10 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func startPending() {
         while self.transfers.count < self.configuration.maxConcurrentTransfers, self.pendingHead < self.pending.count {
-            let transfer = self.pending[self.pendingHead]
+            let slot = self.pending[self.pendingHead]
+            self.pending[self.pendingHead] = nil
             self.pendingHead += 1
+            guard let transfer = slot else { continue }  // cancelled while queued
             self.dequeued()
             if transfer.cancelled?.isSet == true {
                 transfer.finish(HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
@@ -131,6 +141,14 @@ final class CurlMultiLoop: @unchecked Sendable {
         if self.pendingHead == self.pending.count {
             self.pending.removeAll(keepingCapacity: true)
             self.pendingHead = 0
+        }
+    }
+
+    /// Marks the loop as sleeping unless a command is already waiting (then it must not sleep).
+    private func prepareToSleep() -> Bool {
+        self.commands.withLock { state in
+            state.sleeping = state.queue.isEmpty
+            return state.sleeping
         }
     }
 

@@ -28,7 +28,7 @@ extension CurlTransfer {
         } else if let timeout = request.timeout {
             try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds), "CURLOPT_TIMEOUT_MS")
         }
-        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_BUFFERSIZE, 128 * 1024), "CURLOPT_BUFFERSIZE")
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_BUFFERSIZE, 64 * 1024), "CURLOPT_BUFFERSIZE")
         try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_USERAGENT, configuration.userAgent), "CURLOPT_USERAGENT")
         if let caBlob {
             try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_CAINFO_BLOB, caBlob.pointer), "CURLOPT_CAINFO_BLOB")

@@ -10,8 +10,8 @@ import Glibc
 // the loop's locked command queue; from then on only the curl thread touches it.
 final class CurlTransfer: @unchecked Sendable {
     enum Delivery {
-        /// Collect the body up to `maxBytes` and answer the continuation at the end.
-        case collect(maxBytes: Int, CheckedContinuation<HTTPClientResponse, any Error>)
+        /// Collect the body up to `maxBytes` and call `completion` once, on the curl thread, at the end.
+        case collect(maxBytes: Int, completion: @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void)
         /// Answer the head continuation when the head is complete, then stream the body into `buffer`.
         case stream(CheckedContinuation<HTTPStreamingResponse, any Error>?, StreamBuffer)
     }
@@ -117,12 +117,14 @@ final class CurlTransfer: @unchecked Sendable {
     func finish(_ error: HTTPClientError?) {
         let error = self.callbackFailure ?? error
         switch self.delivery {
-        case .collect(_, let continuation):
+        case .collect(_, let completion):
             if let error {
-                continuation.resume(throwing: error)
+                completion(.failure(error))
             } else {
                 let head = HTTPClientResponseHead(status: self.status, headers: self.responseHeaders)
-                continuation.resume(returning: HTTPClientResponse(head: head, body: self.body))
+                let body = self.body
+                self.body = []  // hand the only reference to the caller
+                completion(.success(HTTPClientResponse(head: head, body: body)))
             }
         case .stream(let continuation, let buffer):
             if let continuation {

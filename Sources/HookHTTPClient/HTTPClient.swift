@@ -22,17 +22,35 @@ public final class HTTPClient: Sendable {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                do {
-                    let transfer = try CurlTransfer(id: id, request: request, delivery: .collect(maxBytes: maxBodyBytes, continuation))
-                    transfer.cancelled = cancelled
-                    self.submit(transfer)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+                self.start(id: id, request, maxBodyBytes: maxBodyBytes, cancelled: cancelled) { continuation.resume(with: $0) }
             }
         } onCancel: {
             cancelled.set()
             _ = loop.send(.cancel(id))
+        }
+    }
+
+    /// Sends `request` and calls `completion` exactly once, on the client's thread, with the collected
+    /// response or the error. For high-volume callers that want no task hop per request; `completion`
+    /// must return quickly and never block, because it runs on the thread that drives every transfer.
+    public func execute(
+        _ request: HTTPClientRequest, maxBodyBytes: Int = 16 << 20,
+        completion: @escaping @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void
+    ) {
+        self.start(id: self.nextID.add(1, ordering: .relaxed).oldValue, request, maxBodyBytes: maxBodyBytes,
+                   cancelled: nil, completion: completion)
+    }
+
+    private func start(
+        id: Int, _ request: HTTPClientRequest, maxBodyBytes: Int, cancelled: CancellationFlag?,
+        completion: @escaping @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void
+    ) {
+        do {
+            let transfer = try CurlTransfer(id: id, request: request, delivery: .collect(maxBytes: maxBodyBytes, completion: completion))
+            transfer.cancelled = cancelled
+            self.submit(transfer)
+        } catch {
+            completion(.failure(error as? HTTPClientError ?? HTTPClientError(.transfer, "\(error)")))
         }
     }
 

@@ -63,3 +63,9 @@ unsigned long ahk_xn_flag_rfc2253(void);
 
 /// SQLITE_TRANSIENT: SQLite copies the bound value before the bind call returns.
 sqlite3_destructor_type ahk_sqlite_transient(void);
+
+// MARK: - glibc malloc
+
+/// mallopt(M_TRIM_THRESHOLD, trim_threshold) and mallopt(M_ARENA_MAX, arena_max): <malloc.h> is not
+/// part of Swift's Glibc module. Returns 0 when both were accepted.
+int ahk_malloc_tune(int trim_threshold, int arena_max);

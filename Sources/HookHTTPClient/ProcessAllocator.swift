@@ -1,0 +1,18 @@
+internal import CHookShim
+import Glibc
+
+/// Process-wide glibc malloc settings for a service that churns 100 KB – 1 MB buffers on several
+/// threads (response bodies allocated on the curl thread, freed on others).
+///
+/// Measured with `scripts/bench client`: with glibc's defaults every freed body was trimmed back to
+/// the kernel (128 KiB trim threshold per arena) and the next one page-faulted in again, about 50,000
+/// faults for 200 MB fetched and twice the system time. Keeping up to 8 MiB at an arena's top and
+/// capping arenas at 2 per core removed 85% of the faults. Call once at the start of `main`.
+public enum ProcessAllocator {
+    /// Returns false if glibc refused a setting (the process then runs with glibc's defaults).
+    @discardableResult
+    public static func tuneForLargeBuffers() -> Bool {
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return ahk_malloc_tune(8 << 20, Int32(2 * cores)) == 0
+    }
+}
