@@ -3,6 +3,7 @@ import HookHTTPClient
 import HookHTTPServer
 import HookTestSupport
 import Testing
+import Synchronization
 
 @Suite("HTTP client behaviour")
 struct ClientBehaviourTests {
@@ -42,6 +43,31 @@ struct ClientBehaviourTests {
                 #expect(response.status == 200)
                 #expect(response.headers["Content-Encoding"] == "gzip")
                 #expect(response.body == plain)
+            }
+        }
+    }
+
+    @Test("the completion-handler API delivers every response (or error) exactly once")
+    func completionHandlers() async throws {
+        try await withServer { server in
+            try await withClient(HTTPClientConfiguration(maxConcurrentTransfers: 3)) { client in
+                let results = await withCheckedContinuation { (done: CheckedContinuation<[Int: String], Never>) in
+                    let collected = Mutexed<[Int: String]>([:])
+                    let urls = (0..<40).map { "http://127.0.0.1:\(server.port)/echo?n=\($0)" } + ["http://127.0.0.1:1/refused"]
+                    for (index, url) in urls.enumerated() {
+                        client.execute(HTTPClientRequest(method: "POST", url: url, body: Array("body \(index)".utf8))) { result in
+                            let text: String
+                            switch result {
+                            case .success(let response): text = String(decoding: response.body, as: UTF8.self)
+                            case .failure(let error): text = "error \(error.code)"
+                            }
+                            if collected.update({ $0[index] = text; return $0.count }) == urls.count { done.resume(returning: collected.value) }
+                        }
+                    }
+                }
+                #expect(results.count == 41)
+                for index in 0..<40 { #expect(results[index] == "body \(index)") }
+                #expect(results[40] == "error connect")
             }
         }
     }
@@ -98,4 +124,12 @@ struct GzipHandler: HTTPHandler {
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         .response(HTTPResponse(status: 200, headers: ["Content-Encoding": "gzip"], body: self.compressed))
     }
+}
+
+/// A lock-protected value for callbacks that arrive on the client's thread.
+final class Mutexed<T: Sendable>: Sendable {
+    private let storage: Mutex<T>
+    init(_ value: T) { self.storage = Mutex(value) }
+    func update<R: Sendable>(_ body: (inout T) -> R) -> R { self.storage.withLock { body(&$0) } }
+    var value: T { self.storage.withLock { $0 } }
 }
