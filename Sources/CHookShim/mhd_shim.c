@@ -40,23 +40,33 @@ uint16_t ahk_mhd_bound_port(struct MHD_Daemon *daemon) {
     return info == NULL ? 0 : info->port;
 }
 
-int ahk_mhd_peer_address(struct MHD_Connection *connection, char *out, size_t out_len) {
+int ahk_mhd_peer(struct MHD_Connection *connection, uint8_t out[16], uint16_t *port) {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (info == NULL || info->client_addr == NULL || out_len < 64) return -1;
-    char host[INET6_ADDRSTRLEN];
+    if (info == NULL || info->client_addr == NULL) return 0;
     const struct sockaddr *sa = info->client_addr;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
-        if (inet_ntop(AF_INET, &in4->sin_addr, host, sizeof host) == NULL) return -1;
-        snprintf(out, out_len, "%s:%u", host, (unsigned)ntohs(in4->sin_port));
-        return 0;
+        memcpy(out, &in4->sin_addr, 4);
+        *port = ntohs(in4->sin_port);
+        return 4;
     }
     if (sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-        if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host) == NULL) return -1;
-        snprintf(out, out_len, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
-        return 0;
+        memcpy(out, &in6->sin6_addr, 16);
+        *port = ntohs(in6->sin6_port);
+        return 16;
+    }
+    return 0;
+}
+
+int ahk_format_address(const uint8_t *address, int length, uint16_t port, char *out, size_t out_len) {
+    char host[INET6_ADDRSTRLEN];
+    if (length == 4 && inet_ntop(AF_INET, address, host, sizeof host) != NULL) {
+        return snprintf(out, out_len, "%s:%u", host, (unsigned)port) > 0 ? 0 : -1;
+    }
+    if (length == 16 && inet_ntop(AF_INET6, address, host, sizeof host) != NULL) {
+        return snprintf(out, out_len, "[%s]:%u", host, (unsigned)port) > 0 ? 0 : -1;
     }
     return -1;
 }

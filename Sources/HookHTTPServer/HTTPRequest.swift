@@ -8,8 +8,8 @@ public struct HTTPRequestHead: Sendable {
     public var query: [(name: String, value: String)]
     /// Request header fields (case-insensitive lookup).
     public var headers: HTTPHeaders
-    /// The peer address, `1.2.3.4:5678` or `[::1]:5678`; empty when unknown.
-    public var peer: String
+    /// The peer address; prints as `1.2.3.4:5678` or `[::1]:5678`.
+    public var peer: PeerAddress
     /// Whether the request arrived over TLS.
     public var isTLS: Bool
     /// With mTLS configured: whether the client presented a certificate that verified against the CA.
@@ -17,7 +17,7 @@ public struct HTTPRequestHead: Sendable {
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [], headers: HTTPHeaders = HTTPHeaders(),
-        peer: String = "", isTLS: Bool = false, clientCertificateVerified: Bool = false
+        peer: PeerAddress = .unknown, isTLS: Bool = false, clientCertificateVerified: Bool = false
     ) {
         self.method = method
         self.path = path

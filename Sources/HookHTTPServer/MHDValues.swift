@@ -1,7 +1,7 @@
 internal import CHookShim
 internal import CMicroHTTPD
 
-/// Reads request headers, query arguments and the peer address out of an MHD connection.
+/// Reads request headers and query arguments out of an MHD connection.
 enum MHDValues {
     /// Collector passed as the iterator's `cls`; the iteration is synchronous, so a pointer to a
     /// local is valid for its whole duration.
@@ -13,13 +13,6 @@ enum MHDValues {
 
     static func query(_ connection: OpaquePointer) -> [(name: String, value: String)] {
         self.values(connection, MHD_ValueKind.GET_ARGUMENT_KIND)
-    }
-
-    static func peer(_ connection: OpaquePointer) -> String {
-        var buffer = [CChar](repeating: 0, count: 128)
-        let rc = buffer.withUnsafeMutableBufferPointer { ahk_mhd_peer_address(connection, $0.baseAddress, $0.count) }
-        guard rc == 0 else { return "" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     private static func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> Pairs {

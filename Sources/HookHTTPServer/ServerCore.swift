@@ -7,19 +7,17 @@ import Synchronization
 ///
 /// Retained (`passRetained`) for as long as the daemon runs and released after `MHD_stop_daemon`,
 /// because MHD keeps the raw pointer; an unretained pointer was seen to crash in release builds.
-// Invariant for @unchecked Sendable: all stored properties are immutable after init except `state`,
-// which is a Mutex; the AsyncStream continuation is itself thread-safe.
+// Invariant for @unchecked Sendable: all stored properties are immutable after init except the
+// atomics and the Mutex-guarded waiter; the AsyncStream continuation is itself thread-safe.
 final class ServerCore: @unchecked Sendable {
-    struct State {
-        var inFlight = 0
-        var draining = false
-        var drainedWaiter: CheckedContinuation<Void, Never>?
-    }
 
     let handler: any HTTPHandler
     let requireClientCertificate: Bool
     let isTLS: Bool
-    let state = Mutex(State())
+    // Counters are atomics, not a lock: every request touches them twice on MHD's hot path.
+    private let inFlightCount = Atomic<Int>(0)
+    private let draining = Atomic<Bool>(false)
+    private let drainedWaiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
     let jobs: AsyncStream<AsyncJob>
     private let jobsContinuation: AsyncStream<AsyncJob>.Continuation
 
@@ -99,13 +97,13 @@ final class ServerCore: @unchecked Sendable {
         var head = HTTPRequestHead(method: method, path: url, isTLS: self.isTLS)
         head.headers = MHDValues.headers(connection)
         head.query = MHDValues.query(connection)
-        head.peer = MHDValues.peer(connection)
+        head.peer = PeerAddress.of(connection)
         if self.requireClientCertificate {
             head.clientCertificateVerified = ClientCertificateCheck.verified(connection)
         }
         let context = RequestContext(head: head, connection: connection)
         reqCls.pointee = Unmanaged.passRetained(context).toOpaque()
-        self.state.withLock { $0.inFlight += 1 }
+        self.inFlightCount.add(1, ordering: .relaxed)
 
         if self.requireClientCertificate && !head.clientCertificateVerified {
             context.phase = .answered
@@ -148,7 +146,7 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func queue(_ response: HTTPResponse, _ context: RequestContext) -> MHD_Result {
-        let draining = self.state.withLock { $0.draining }
+        let draining = self.draining.load(ordering: .relaxed)
         return queueMHDResponse(response, on: context.connection, closeConnection: draining) ? MHD_Result.YES : MHD_Result.NO
     }
 
@@ -165,44 +163,35 @@ final class ServerCore: @unchecked Sendable {
         guard let reqCls, let raw = reqCls.pointee else { return }
         Unmanaged<RequestContext>.fromOpaque(raw).release()
         reqCls.pointee = nil
-        let waiter: CheckedContinuation<Void, Never>? = self.state.withLock { state in
-            state.inFlight -= 1
-            guard state.draining, state.inFlight == 0 else { return nil }
-            defer { state.drainedWaiter = nil }
-            return state.drainedWaiter
-        }
-        waiter?.resume()
+        let remaining = self.inFlightCount.subtract(1, ordering: .acquiringAndReleasing).newValue
+        if remaining == 0 && self.draining.load(ordering: .acquiring) { self.resumeDrainedWaiter() }
     }
 
     /// Marks the server as draining; returns false if it already was.
     func beginDraining() -> Bool {
-        self.state.withLock { state in
-            defer { state.draining = true }
-            return !state.draining
-        }
+        !self.draining.exchange(true, ordering: .acquiringAndReleasing)
     }
 
-    /// Returns when no request is in flight (call after `beginDraining`).
+    /// Returns when no request is in flight (call after `beginDraining`). Both this and `completed`
+    /// take the waiter under the lock, so exactly one of them resumes it.
     func waitUntilIdle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let idle = self.state.withLock { state in
-                if state.inFlight == 0 { return true }
-                state.drainedWaiter = continuation
-                return false
-            }
-            if idle { continuation.resume() }
+            self.drainedWaiter.withLock { $0 = continuation }
+            if self.inFlightCount.load(ordering: .acquiring) == 0 { self.resumeDrainedWaiter() }
         }
     }
 
     /// Wakes a `waitUntilIdle` caller early (grace period over).
-    func abandonWaiting() {
-        let waiter = self.state.withLock { state in
-            defer { state.drainedWaiter = nil }
-            return state.drainedWaiter
+    func abandonWaiting() { self.resumeDrainedWaiter() }
+
+    private func resumeDrainedWaiter() {
+        let waiter = self.drainedWaiter.withLock { slot in
+            defer { slot = nil }
+            return slot
         }
         waiter?.resume()
     }
 
     func finishJobs() { self.jobsContinuation.finish() }
-    var inFlight: Int { self.state.withLock { $0.inFlight } }
+    var inFlight: Int { self.inFlightCount.load(ordering: .relaxed) }
 }

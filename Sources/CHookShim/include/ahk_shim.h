@@ -26,8 +26,12 @@ struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t 
                                  const struct MHD_OptionItem *options, int *error_out);
 /// The port the daemon is bound to (useful after binding port 0); 0 when unknown.
 uint16_t ahk_mhd_bound_port(struct MHD_Daemon *daemon);
-/// Writes the peer address ("1.2.3.4:5678" or "[::1]:5678") into `out`; returns 0 on success.
-int ahk_mhd_peer_address(struct MHD_Connection *connection, char *out, size_t out_len);
+/// Copies the peer's raw address: `out` receives 4 (IPv4) or 16 (IPv6) bytes, `*port` the port in host
+/// order. Returns the address length (4 or 16), or 0 when unknown. Formatting is left to the caller, so
+/// requests that never look at the peer do not pay for it.
+int ahk_mhd_peer(struct MHD_Connection *connection, uint8_t out[16], uint16_t *port);
+/// Formats a raw address from ahk_mhd_peer as "1.2.3.4:5678" or "[::1]:5678"; returns 0 on success.
+int ahk_format_address(const uint8_t *address, int length, uint16_t port, char *out, size_t out_len);
 /// The GnuTLS session of an HTTPS connection, or NULL.
 void *ahk_mhd_tls_session(struct MHD_Connection *connection);
 /// Builds an MHD_OptionItem (the struct is trivially initialised, but keeping it here documents the ABI).
