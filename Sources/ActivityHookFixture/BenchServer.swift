@@ -6,7 +6,8 @@ import Logging
 /// with the same daemon options as the bare C server it is compared against.
 struct OKHandler: HTTPHandler {
     func head(_ head: HTTPRequestHead) -> HTTPHeadDecision { .readBody(maxBodyBytes: 1 << 20) }
-    func handle(_ request: HTTPRequest) -> HTTPHandlerResult { .response(HTTPResponse(status: 200, body: Array("ok".utf8))) }
+    private static let ok = HTTPResponse(status: 200, body: Array("ok".utf8))
+    func handle(_ request: HTTPRequest) -> HTTPHandlerResult { .response(Self.ok) }
 }
 
 func benchServer(_ arguments: [String]) async -> Int32 {

@@ -25,6 +25,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let commands = Mutex<(queue: [Command], open: Bool, queued: Int, sleeping: Bool)>(([], true, 0, false))
     private var transfers: [Int: CurlTransfer] = [:]
     private var handles: [UnsafeMutableRawPointer: Int] = [:]
+    private let pool: EasyHandlePool
     /// Requests waiting for a transfer slot, oldest first; started entries are set to nil at once so a
     /// long queue never keeps finished transfers (and their bodies) alive.
     private var pending: [CurlTransfer?] = []
@@ -37,6 +38,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.multi = multi
         self.configuration = configuration
         self.caBlob = try configuration.extraCAFile.map { try CABlob(extraFile: $0) }
+        self.pool = EasyHandlePool(capacity: configuration.maxConcurrentTransfers)
         // HTTP/2 multiplexing where the server offers it (the default since curl 7.62, stated explicitly).
         _ = ahk_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         let thread = Thread { [self] in self.loop() }
@@ -99,7 +101,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             switch command {
             case .start(let transfer): self.pending.append(transfer)
             case .unpause(let id):
-                if let transfer = self.transfers[id] { curl_easy_pause(transfer.easy, CURLPAUSE_CONT) }
+                if let easy = self.transfers[id]?.easy { curl_easy_pause(easy, CURLPAUSE_CONT) }
             case .cancel(let id):
                 if let transfer = self.transfers[id] {
                     self.finish(transfer, HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
@@ -126,15 +128,21 @@ final class CurlMultiLoop: @unchecked Sendable {
                 transfer.finish(HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
                 continue
             }
+            guard let easy = self.pool.take() else {
+                transfer.finish(HTTPClientError(.transfer, "curl_easy_init failed"))
+                continue
+            }
+            transfer.attach(easy)
             do {
                 try transfer.configure(self.configuration, caBlob: self.caBlob)
-                let rc = curl_multi_add_handle(self.multi, transfer.easy)
+                let rc = curl_multi_add_handle(self.multi, easy)
                 guard rc == CURLM_OK else {
                     throw HTTPClientError(.transfer, "curl_multi_add_handle: \(String(cString: curl_multi_strerror(rc)))")
                 }
                 self.transfers[transfer.id] = transfer
-                self.handles[transfer.easy] = transfer.id
+                self.handles[easy] = transfer.id
             } catch {
+                if let easy = transfer.detach() { self.pool.give(easy) }
                 transfer.finish(error as? HTTPClientError ?? HTTPClientError(.transfer, "\(error)"))
             }
         }
@@ -168,9 +176,12 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Removes the handle from the multi handle first, so no callback can fire afterwards.
     private func finish(_ transfer: CurlTransfer, _ error: HTTPClientError?) {
-        curl_multi_remove_handle(self.multi, transfer.easy)
         self.transfers[transfer.id] = nil
-        self.handles[transfer.easy] = nil
+        if let easy = transfer.detach() {
+            curl_multi_remove_handle(self.multi, easy)
+            self.handles[easy] = nil
+            self.pool.give(easy)
+        }
         transfer.finish(error)
     }
 }

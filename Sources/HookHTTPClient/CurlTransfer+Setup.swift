@@ -5,7 +5,7 @@ extension CurlTransfer {
     /// Applies the request and client settings to the easy handle. Every setopt goes through
     /// `CurlResult.check`, so a refused option is an error rather than a silently different request.
     func configure(_ configuration: HTTPClientConfiguration, caBlob: CABlob?) throws {
-        let h = self.easy
+        guard let h = self.easy else { throw HTTPClientError(.transfer, "transfer has no easy handle") }
         let request = self.request
         try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_URL, request.url), "CURLOPT_URL")
         // Only http(s); never follow redirects, so a bearer token is never sent to another host.
@@ -45,7 +45,7 @@ extension CurlTransfer {
     }
 
     private func configureMethodAndBody() throws {
-        let h = self.easy
+        guard let h = self.easy else { return }
         let method = self.request.method.uppercased()
         let hasBody = !self.request.body.isEmpty || self.request.chunkedUpload || method == "POST" || method == "PUT"
         if method == "HEAD" {
@@ -89,11 +89,11 @@ extension CurlTransfer {
             }
             self.headerList = appended
         }
-        try CurlResult.check(ahk_curl_setopt_slist(self.easy, CURLOPT_HTTPHEADER, self.headerList), "CURLOPT_HTTPHEADER")
+        try CurlResult.check(ahk_curl_setopt_slist(self.easy!, CURLOPT_HTTPHEADER, self.headerList), "CURLOPT_HTTPHEADER")
     }
 
     private func configureCallbacks() throws {
-        let h = self.easy
+        guard let h = self.easy else { return }
         try CurlResult.check(ahk_curl_setopt_write_cb(h, CURLOPT_WRITEFUNCTION, curlWrite), "CURLOPT_WRITEFUNCTION")
         try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_WRITEDATA, self.userdata), "CURLOPT_WRITEDATA")
         try CurlResult.check(ahk_curl_setopt_write_cb(h, CURLOPT_HEADERFUNCTION, curlHeader), "CURLOPT_HEADERFUNCTION")

@@ -18,7 +18,8 @@ final class CurlTransfer: @unchecked Sendable {
 
     let id: Int
     let request: HTTPClientRequest
-    let easy: UnsafeMutableRawPointer
+    /// The easy handle, lent by the loop's pool while the transfer runs (nil before and after).
+    private(set) var easy: UnsafeMutableRawPointer?
     var delivery: Delivery
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// CURLOPT_ERRORBUFFER must outlive the handle, so it is heap-allocated here and freed in deinit.
@@ -35,19 +36,26 @@ final class CurlTransfer: @unchecked Sendable {
     /// The caller's cancellation, checked before the transfer starts.
     var cancelled: CancellationFlag?
 
-    init(id: Int, request: HTTPClientRequest, delivery: Delivery) throws {
-        guard let easy = curl_easy_init() else { throw HTTPClientError(.transfer, "curl_easy_init failed") }
+    init(id: Int, request: HTTPClientRequest, delivery: Delivery) {
         self.id = id
         self.request = request
         self.delivery = delivery
-        self.easy = easy
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
     deinit {
-        curl_easy_cleanup(self.easy)
+        if let easy = self.easy { curl_easy_cleanup(easy) }  // only if never returned to the pool
         curl_slist_free_all(self.headerList)
         self.errorBuffer.deallocate()
+    }
+
+    /// Lends the transfer an easy handle (on the curl thread, just before it starts).
+    func attach(_ easy: UnsafeMutableRawPointer) { self.easy = easy }
+
+    /// Takes the handle back once it has left the multi handle, so no callback can fire any more.
+    func detach() -> UnsafeMutableRawPointer? {
+        defer { self.easy = nil }
+        return self.easy
     }
 
     var errorText: String { String(cString: self.errorBuffer) }

@@ -45,13 +45,9 @@ public final class HTTPClient: Sendable {
         id: Int, _ request: HTTPClientRequest, maxBodyBytes: Int, cancelled: CancellationFlag?,
         completion: @escaping @Sendable (Result<HTTPClientResponse, HTTPClientError>) -> Void
     ) {
-        do {
-            let transfer = try CurlTransfer(id: id, request: request, delivery: .collect(maxBytes: maxBodyBytes, completion: completion))
-            transfer.cancelled = cancelled
-            self.submit(transfer)
-        } catch {
-            completion(.failure(error as? HTTPClientError ?? HTTPClientError(.transfer, "\(error)")))
-        }
+        let transfer = CurlTransfer(id: id, request: request, delivery: .collect(maxBytes: maxBodyBytes, completion: completion))
+        transfer.cancelled = cancelled
+        self.submit(transfer)
     }
 
     /// Sends `request` and returns as soon as the response head has arrived; the body is then read
@@ -63,14 +59,10 @@ public final class HTTPClient: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let buffer = StreamBuffer(highWaterBytes: bufferBytes) { _ = loop.send(.unpause(id)) }
-                do {
-                    let transfer = try CurlTransfer(id: id, request: request, delivery: .stream(continuation, buffer))
-                    transfer.makeCancel = { { _ = loop.send(.cancel(id)) } }
-                    transfer.cancelled = cancelled
-                    self.submit(transfer)
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+                let transfer = CurlTransfer(id: id, request: request, delivery: .stream(continuation, buffer))
+                transfer.makeCancel = { { _ = loop.send(.cancel(id)) } }
+                transfer.cancelled = cancelled
+                self.submit(transfer)
             }
         } onCancel: {
             cancelled.set()

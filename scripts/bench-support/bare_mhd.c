@@ -2,7 +2,10 @@
  * It uses the same daemon options as ActivityHook's HookHTTPServer (internal polling thread + epoll,
  * a thread pool, suspend/resume allowed, the same connection limit and timeout), so the ratio
  * measures only what the Swift layer costs.
- *   bare_mhd PORT THREADS post         answer every request 200 "ok" after reading its body
+ *   bare_mhd PORT THREADS post         answer every request 200 "ok" after reading its body; like the
+ *                                      Swift handler it builds (MUST_COPY) and destroys a response per
+ *                                      request, as any server with per-request answers must
+
  *   bare_mhd PORT THREADS blob BYTES   answer GET with BYTES bytes
  */
 #include <microhttpd.h>
@@ -13,13 +16,18 @@
 #include <unistd.h>
 
 static struct MHD_Response *reply;
+static int per_request;
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                const char *version, const char *data, size_t *size, void **ctx) {
     (void)cls; (void)url; (void)method; (void)version; (void)data;
     if (*ctx == NULL) { *ctx = (void *)1; return MHD_YES; }
     if (*size > 0) { *size = 0; return MHD_YES; }
-    return MHD_queue_response(c, 200, reply);
+    if (!per_request) return MHD_queue_response(c, 200, reply);
+    struct MHD_Response *r = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 int main(int argc, char **argv) {
@@ -32,7 +40,7 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < n; i++) body[i] = (char)('a' + i % 26);
         reply = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
     } else {
-        reply = MHD_create_response_from_buffer(2, "ok", MHD_RESPMEM_PERSISTENT);
+        per_request = 1;
     }
     sigset_t set;
     sigemptyset(&set);
