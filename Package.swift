@@ -75,10 +75,16 @@ let package = Package(
             dependencies: ["Yams"],
             swiftSettings: swiftSettings
         ),
+        // A strict, bounded JSON parser for untrusted input (notifications, API errors).
+        .target(name: "HookJSON", swiftSettings: swiftSettings),
+        // Prometheus text-format counters, gauges and histograms.
+        .target(name: "HookMetrics", swiftSettings: swiftSettings),
+        // The durable work queue of content blobs (SQLite implementation + in-memory one for tests).
+        .target(name: "HookLedger", dependencies: ["HookSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "HookReceiver",
             dependencies: [
-                "HookHTTPServer", "HookConfig", "HookCrypto",
+                "HookHTTPServer", "HookConfig", "HookCrypto", "HookLedger", "HookMetrics", "HookJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -89,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ActivityHookCLI",
             dependencies: [
-                "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes",
+                "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,6 +125,13 @@ let package = Package(
             dependencies: ["HookSQLite", "SQLiteCrashFixture", "HookTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HookJSONTests", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookLedgerTests", dependencies: ["HookLedger", "HookSQLite", "HookTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReceiverTests",
+            dependencies: ["HookReceiver", "HookLedger", "HookJSON", "HookHTTPServer", "HookHTTPClient", "HookTestSupport",
+                           "HookSQLite", "HookConfig", "ActivityHookCLI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "HookConfigTests", dependencies: ["HookConfig", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",

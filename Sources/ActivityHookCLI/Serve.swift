@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import HookConfig
+import HookHTTPClient
 import HookHTTPServer
+import HookLedger
 import HookReceiver
 import Logging
 import ServiceLifecycle
@@ -25,20 +27,25 @@ struct Serve: AsyncParsableCommand {
             logger.warning("configuration warning", metadata: ["config.key": "\(warning.keyPath)", "config.problem": "\(warning.message)"])
         }
         signal(SIGPIPE, SIG_IGN)
-        let health = HealthEndpoint()
-        let servers: [HTTPServer]
+        ProcessAllocator.tuneForLargeBuffers()
+        let ledger: SQLiteLedger
+        let built: ReceiverServices.Built
         do {
-            servers = try ReceiverServices.make(config: loaded.config, health: health, logger: logger)
+            ledger = try await SQLiteLedger.open(path: loaded.config.state.path)
+            built = try ReceiverServices.make(config: loaded.config, ledger: ledger, logger: logger)
         } catch {
-            logger.critical("cannot start the receiver", metadata: ["error": "\(error)"])
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        health.set(ready: true)
-        let listen = servers.map { "\($0.configuration.host):\($0.port)" }
+        built.health.set(ready: true)
+        let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
         print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
         fflush(nil)
+        // Shutdown runs in reverse order: the HTTP servers drain first, then the ledger checkpoints and closes.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            [.init(service: LedgerService(ledger: ledger, logger: logger))] + built.servers.map { .init(service: $0) }
         let group = ServiceGroup(configuration: .init(
-            services: servers.map { .init(service: $0) },
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

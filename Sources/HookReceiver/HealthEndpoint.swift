@@ -1,39 +1,88 @@
+import Foundation
 import HookHTTPServer
+import HookLedger
 import Synchronization
 
-/// `GET /healthz`: 200 once the service is ready, 503 with a JSON reason otherwise.
+/// `GET /healthz`: 200 when the service is accepting and the ledger can commit; 503 with a JSON reason.
 public final class HealthEndpoint: Sendable {
     private let state = Mutex<(ready: Bool, reason: String)>((false, "starting"))
+    let ledger: (any Ledger)?
 
-    public init() {}
+    public init(ledger: (any Ledger)?) { self.ledger = ledger }
 
     /// Marks the service ready (or not, with a reason shown to the prober).
     public func set(ready: Bool, reason: String = "") {
         self.state.withLock { $0 = (ready, reason) }
     }
 
-    /// The response for `/healthz`, or nil when `head` is not a health request.
-    func answer(_ head: HTTPRequestHead) -> HTTPResponse? {
+    /// The answer for `/healthz`, or nil when `head` is not a health request.
+    func answer(_ head: HTTPRequestHead) -> HTTPHeadDecision? {
         guard head.path == "/healthz" else { return nil }
         guard head.method == "GET" || head.method == "HEAD" else {
-            return .error(405, code: "MethodNotAllowed", message: "use GET")
+            return .respond(.error(405, code: "MethodNotAllowed", message: "use GET"))
         }
+        return .readBody(maxBodyBytes: 0)
+    }
+
+    func handle() -> HTTPHandlerResult {
         let (ready, reason) = self.state.withLock { $0 }
-        return ready ? .json(200, #"{"status":"ok"}"#)
-            : .json(503, #"{"status":"unavailable","reason":"\#(jsonEscaped(reason))"}"#)
+        guard ready else { return .response(Self.unavailable(reason)) }
+        guard let ledger = self.ledger else { return .response(.json(200, #"{"status":"ok"}"#)) }
+        return .async {
+            do {
+                try await ledger.checkWritable()
+                return .json(200, #"{"status":"ok"}"#)
+            } catch {
+                return Self.unavailable("ledger is not writable: \(error)")
+            }
+        }
+    }
+
+    static func unavailable(_ reason: String) -> HTTPResponse {
+        .json(503, #"{"status":"unavailable","reason":"\#(jsonEscaped(reason))"}"#)
     }
 }
 
-/// The admin listener's handler (`server.adminListen`): health (and later metrics) only.
+/// Serves `/metrics` in Prometheus text format, refreshing the ledger gauges first.
+struct MetricsEndpoint: Sendable {
+    let metrics: ReceiverMetrics
+    let ledger: (any Ledger)?
+
+    func answer(_ head: HTTPRequestHead) -> HTTPHeadDecision? {
+        guard head.path == "/metrics" else { return nil }
+        guard head.method == "GET" else { return .respond(.error(405, code: "MethodNotAllowed", message: "use GET")) }
+        return .readBody(maxBodyBytes: 0)
+    }
+
+    func handle() -> HTTPHandlerResult {
+        let metrics = self.metrics
+        let ledger = self.ledger
+        return .async {
+            if let ledger, let summary = try? await ledger.summary(now: Date()) { metrics.update(from: summary, now: Date()) }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                body: Array(metrics.registry.render().utf8))
+        }
+    }
+}
+
+/// The admin listener's handler (`server.adminListen`): `/healthz` and `/metrics` only.
 public struct AdminEndpoint: HTTPHandler {
     let health: HealthEndpoint?
+    let metrics: MetricsEndpoint?
 
-    public init(health: HealthEndpoint?) { self.health = health }
+    init(health: HealthEndpoint?, metrics: MetricsEndpoint?) {
+        self.health = health
+        self.metrics = metrics
+    }
 
     public func head(_ head: HTTPRequestHead) -> HTTPHeadDecision {
-        if let response = self.health?.answer(head) { return .respond(response) }
+        if let decision = self.health?.answer(head) ?? self.metrics?.answer(head) { return decision }
         return .respond(.error(404, code: "NotFound", message: "no such path"))
     }
 
-    public func handle(_ request: HTTPRequest) -> HTTPHandlerResult { .response(.status(404)) }
+    public func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+        if request.path == "/healthz", let health = self.health { return health.handle() }
+        if request.path == "/metrics", let metrics = self.metrics { return metrics.handle() }
+        return .response(.status(404))
+    }
 }

@@ -1,28 +1,45 @@
 import Foundation
 import HookConfig
 import HookHTTPServer
+import HookLedger
 import Logging
-import ServiceLifecycle
 
-/// Builds the receiver's HTTP servers from the configuration: the public listener, plus the
-/// admin listener when `server.adminListen` is set. Binding happens here, so a taken port or a bad
+/// Builds the receiver's HTTP servers from the configuration: the public listener, plus the admin
+/// listener when `server.adminListen` is set. Binding happens here, so a taken port or a bad
 /// certificate fails `serve` before anything reports ready.
 public enum ReceiverServices {
-    public static func make(config: ActivityHookConfig, health: HealthEndpoint, logger: Logger) throws -> [HTTPServer] {
+    public struct Built: Sendable {
+        public let servers: [HTTPServer]
+        public let health: HealthEndpoint
+        public let metrics: ReceiverMetrics
+    }
+
+    public static func make(config: ActivityHookConfig, ledger: any Ledger, logger: Logger) throws -> Built {
         let server = config.server
-        let adminHealth = server.healthz && server.adminListen != nil
+        let metrics = ReceiverMetrics()
+        let health = HealthEndpoint(ledger: ledger)
+        let metricsEndpoint = MetricsEndpoint(metrics: metrics, ledger: ledger)
+        let onAdmin = server.adminListen != nil
+        guard let uriPolicy = ContentURIPolicy(apiRoot: config.api.resolvedAPIRoot) else {
+            throw ReceiverError("api root \(config.api.resolvedAPIRoot) is not a URL")
+        }
+        let validator = NotificationValidator(
+            tenants: Dictionary(config.tenants.map { ($0.tenantId, $0.contentTypes.map(\.rawValue)) }, uniquingKeysWith: { $0 + $1 }),
+            uriPolicy: uriPolicy)
         let endpoint = WebhookEndpoint(
-            settings: .init(path: server.path, authId: server.authId.reveal(), maxBodyBytes: server.maxBodyBytes,
-                            serveHealth: server.healthz && server.adminListen == nil),
-            health: health, logger: logger)
+            settings: .init(path: server.path, authId: server.authId.reveal(), maxBodyBytes: server.maxBodyBytes),
+            ledger: ledger, validator: validator, metrics: metrics,
+            health: server.healthz && !onAdmin ? health : nil,
+            metricsEndpoint: server.metrics && !onAdmin ? metricsEndpoint : nil, logger: logger)
         var servers = [try HTTPServer(
             configuration: try self.httpConfiguration(server.listen, server, tls: server.tls), handler: endpoint, logger: logger)]
         if let admin = server.adminListen {
             servers.append(try HTTPServer(
                 configuration: try self.httpConfiguration(admin, server, tls: nil),
-                handler: AdminEndpoint(health: adminHealth ? health : nil), logger: logger))
+                handler: AdminEndpoint(health: server.healthz ? health : nil, metrics: server.metrics ? metricsEndpoint : nil),
+                logger: logger))
         }
-        return servers
+        return Built(servers: servers, health: health, metrics: metrics)
     }
 
     private static func httpConfiguration(_ listen: ListenAddress, _ server: ServerConfig, tls: TLSConfig?) throws
@@ -41,4 +58,10 @@ public enum ReceiverServices {
             host: host, port: UInt16(clamping: listen.port), threads: server.threads,
             connectionLimit: server.connectionLimit, connectionTimeoutSeconds: max(1, seconds), tls: tlsSettings)
     }
+}
+
+/// A receiver set-up problem.
+public struct ReceiverError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,40 +1,49 @@
+import Foundation
 import HookCrypto
 import HookHTTPServer
+import HookLedger
 import Logging
 
-/// Routes requests of the public listener: the webhook path, `/healthz`, and 404 for anything else.
+/// The public listener: the webhook path, plus `/healthz` and `/metrics` unless they moved to the admin
+/// listener; 404 for anything else.
 ///
-/// The handshake answers 200 at once. Notifications are stored durably before the 200 by the
-/// ledger (issue #4); until it lands they are answered 503 so that Microsoft retries them.
+/// Validation handshakes get 200 at once. A notification gets 200 only after its valid elements are
+/// committed to the ledger; 503 if the ledger cannot commit, so that Microsoft retries.
 public struct WebhookEndpoint: HTTPHandler {
     public struct Settings: Sendable {
         public var path: String
         /// Expected `Webhook-AuthID`; empty disables the check.
         public var authId: String
         public var maxBodyBytes: Int
-        /// Serve `/healthz` on this listener (false when it moved to the admin listener).
-        public var serveHealth: Bool
 
-        public init(path: String, authId: String, maxBodyBytes: Int, serveHealth: Bool) {
+        public init(path: String, authId: String, maxBodyBytes: Int) {
             self.path = path
             self.authId = authId
             self.maxBodyBytes = maxBodyBytes
-            self.serveHealth = serveHealth
         }
     }
 
     let settings: Settings
-    let health: HealthEndpoint
+    let ledger: any Ledger
+    let validator: NotificationValidator
+    let metrics: ReceiverMetrics
+    let health: HealthEndpoint?
+    let metricsEndpoint: MetricsEndpoint?
     let logger: Logger
 
-    public init(settings: Settings, health: HealthEndpoint, logger: Logger) {
+    init(settings: Settings, ledger: any Ledger, validator: NotificationValidator, metrics: ReceiverMetrics,
+         health: HealthEndpoint?, metricsEndpoint: MetricsEndpoint?, logger: Logger) {
         self.settings = settings
+        self.ledger = ledger
+        self.validator = validator
+        self.metrics = metrics
         self.health = health
+        self.metricsEndpoint = metricsEndpoint
         self.logger = logger
     }
 
     public func head(_ head: HTTPRequestHead) -> HTTPHeadDecision {
-        if self.settings.serveHealth, let response = self.health.answer(head) { return .respond(response) }
+        if let decision = self.health?.answer(head) ?? self.metricsEndpoint?.answer(head) { return decision }
         guard head.path == self.settings.path else { return .respond(.error(404, code: "NotFound", message: "no such path")) }
         guard head.method == "POST" else {
             var response = HTTPResponse.error(405, code: "MethodNotAllowed", message: "the webhook accepts POST only")
@@ -42,33 +51,46 @@ public struct WebhookEndpoint: HTTPHandler {
             return .respond(response)
         }
         guard self.authorized(head) else {
+            self.metrics.notifications.increment(["result": "unauthorized"])
             self.logger.warning("webhook request with a wrong or missing Webhook-AuthID", metadata: ["http.peer": "\(head.peer)"])
             return .respond(.error(401, code: "Unauthorized", message: "Webhook-AuthID is missing or wrong"))
         }
-        guard WebhookRequest.isJSONMediaType(head.headers["Content-Type"]) else {
+        guard Self.isJSONMediaType(head.headers["Content-Type"]) else {
             return .respond(.error(415, code: "UnsupportedMediaType", message: "expected application/json"))
         }
         return .readBody(maxBodyBytes: self.settings.maxBodyBytes)
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
-        switch WebhookRequest.classify(request) {
+        if request.path == "/healthz", let health = self.health { return health.handle() }
+        if request.path == "/metrics", let metrics = self.metricsEndpoint { return metrics.handle() }
+        let started = ContinuousClock.now
+        switch NotificationBody.read(request.body, validator: self.validator) {
         case .validation(let code, let tenantId, let clientId):
             if request.headers["Webhook-ValidationCode"] == nil {
                 self.logger.notice("validation request without a Webhook-ValidationCode header")
             }
+            self.metrics.validations.increment(["result": "ok"])
             self.logger.info("webhook validation handshake", metadata: [
                 "webhook.tenantId": "\(tenantId ?? "-")", "webhook.clientId": "\(clientId ?? "-")",
             ])
             return .response(.json(200, #"{"validationCode":"\#(jsonEscaped(code))"}"#))
-        case .notification(let blobs):
-            self.logger.warning("notification received before the ledger exists; answering 503", metadata: [
-                "webhook.blobs": "\(blobs.count)",
-            ])
-            return .response(.error(503, code: "NotReady", message: "notification intake is not available yet; retry later"))
+        case .notices(let notices, let rejected):
+            return self.store(notices, rejected: rejected, peer: request.head.peer, started: started)
         case .malformed(let reason):
+            self.metrics.notifications.increment(["result": "malformed"])
             return .response(.error(400, code: "BadRequest", message: reason))
         }
+    }
+
+    /// Microsoft's sample sends `Content-Type: application/json; utf-8`, so any JSON media type with any
+    /// parameters is accepted, and so is a missing header.
+    static func isJSONMediaType(_ value: String?) -> Bool {
+        guard let value else { return true }
+        let media = value.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        return media == "application/json" || media == "text/json" || media.hasSuffix("+json") || media.isEmpty
     }
 
     /// Constant-time comparison of `Webhook-AuthID` (header names are case-insensitive).

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The durable work queue of content blobs: receiver and poller record notices, workers lease, finish
+/// or fail blobs, operators read summaries.
+///
+/// Implementations: ``SQLiteLedger`` (production, one file) and ``InMemoryLedger`` (unit tests). A
+/// PostgreSQL implementation (`FOR UPDATE SKIP LOCKED` leasing) can be added behind this protocol; no
+/// SQLite detail leaks into its callers.
+///
+/// Rules every implementation keeps:
+/// - a notice for a known (tenant, contentId) never creates a second blob and never changes its state;
+/// - `record` returns only after the notices are durable (committed);
+/// - a lease that expired returns its blob to the queue; the stale holder's `complete`/`fail` are ignored.
+public protocol Ledger: Sendable {
+    /// Records notices durably (one commit for the batch) and returns what was new.
+    func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome
+
+    /// Leases up to `limit` due blobs: oldest `contentCreated` first, taking turns across tenants.
+    func lease(limit: Int, for duration: Duration, now: Date) async throws -> [LeasedBlob]
+
+    /// Marks a leased blob done; false when the lease was no longer held.
+    @discardableResult
+    func complete(_ blob: LeasedBlob, now: Date) async throws -> Bool
+
+    /// Puts a leased blob back for another attempt at `retryAt`, remembering the error.
+    @discardableResult
+    func fail(_ blob: LeasedBlob, error: String, retryAt: Date) async throws -> Bool
+
+    /// Gives up on a blob for a permanent reason (kept for `replay`).
+    @discardableResult
+    func kill(_ blob: LeasedBlob, reason: String) async throws -> Bool
+
+    /// Marks a blob whose content expired before it was forwarded.
+    @discardableResult
+    func expire(_ blob: LeasedBlob) async throws -> Bool
+
+    /// Releases a lease without counting an attempt (graceful shutdown).
+    func release(_ blob: LeasedBlob) async throws
+
+    /// Records that `sink` accepted the blob's records (per-sink progress, so a failing sink holds only its own backlog).
+    func recordSinkAccepted(blobId: Int64, sink: String, records: Int, now: Date) async throws
+
+    /// The sinks that already accepted this blob.
+    func acceptedSinks(blobId: Int64) async throws -> Set<String>
+
+    /// Counts by state, tenant and content type; the oldest pending blob; blobs expiring unforwarded.
+    func summary(now: Date) async throws -> LedgerSummary
+
+    /// The state of one blob, or nil if unknown.
+    func state(tenantId: String, contentId: String) async throws -> BlobState?
+
+    /// Proves the ledger can still commit (for `/healthz`).
+    func checkWritable() async throws
+}

@@ -1,0 +1,107 @@
+import Foundation
+import HookSQLite
+
+/// The production ``Ledger``: one SQLite file (mode 0600, WAL, `synchronous=FULL`), written through a
+/// group commit so that concurrent notifications share one fsync.
+public final class SQLiteLedger: Ledger {
+    let database: SQLiteDatabase
+    private let recorder: GroupCommit<RecordRequest, RecordOutcome>
+
+    struct RecordRequest: Sendable {
+        let notices: [BlobNotice]
+        let source: DiscoverySource
+        let now: Int64
+    }
+
+    private init(database: SQLiteDatabase) {
+        self.database = database
+        self.recorder = GroupCommit(database: database) { connection, batches in
+            try batches.map { batch in
+                try batch.items.reduce(into: RecordOutcome()) { outcome, request in
+                    let one = try Self.insert(request, connection)
+                    outcome.inserted += one.inserted
+                    outcome.duplicates += one.duplicates
+                }
+            }
+        }
+    }
+
+    /// Opens (creating if needed) the ledger at `path` and applies its migrations.
+    public static func open(path: String) async throws -> SQLiteLedger {
+        let database = try await SQLiteDatabase.open(path: path)
+        try await database.migrate(LedgerSchema.migrations)
+        return SQLiteLedger(database: database)
+    }
+
+    /// Checkpoints the WAL into the database file and closes it (graceful shutdown).
+    public func close() async {
+        try? await self.database.checkpoint()
+        await self.database.close()
+    }
+
+    public func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome {
+        guard !notices.isEmpty else { return RecordOutcome() }
+        do {
+            return try await self.recorder.commit([RecordRequest(notices: notices, source: source, now: now.epochMilliseconds)])
+        } catch let error as SQLiteError {
+            throw LedgerError("cannot record notices: \(error)", isTransient: true)
+        }
+    }
+
+    private static func insert(_ request: RecordRequest, _ connection: SQLiteConnection) throws -> RecordOutcome {
+        var outcome = RecordOutcome()
+        let notified: Int64 = request.source == .webhook ? 1 : 0
+        let listed: Int64 = request.source == .webhook ? 0 : 1
+        for notice in request.notices {
+            try connection.run("""
+                INSERT INTO blobs (tenant_id, content_id, content_type, content_uri, client_id, content_created,
+                                   content_expiration, first_source, first_seen_at, notified, listed, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id, content_id) DO NOTHING
+                """, [
+                    .text(notice.tenantId), .text(notice.contentId), .text(notice.contentType), .text(notice.contentUri),
+                    notice.clientId.map { .text($0) } ?? .null, .integer(notice.contentCreated.epochMilliseconds),
+                    .integer(notice.contentExpiration.epochMilliseconds), .text(request.source.rawValue),
+                    .integer(request.now), .integer(notified), .integer(listed), .integer(request.now),
+                ])
+            if connection.changes > 0 {
+                outcome.inserted += 1
+                continue
+            }
+            // Known blob: count the sighting, remember the path; state, attempts and times stay as they are.
+            try connection.run("""
+                UPDATE blobs SET seen_again = seen_again + 1, notified = notified | ?, listed = listed | ?
+                WHERE tenant_id = ? AND content_id = ?
+                """, [.integer(notified), .integer(listed), .text(notice.tenantId), .text(notice.contentId)])
+            outcome.duplicates += 1
+        }
+        return outcome
+    }
+
+    /// Commits made by the group committer and the record calls they carried (tests, diagnostics).
+    public var groupCommitStats: (transactions: Int, batches: Int) { self.recorder.stats.withLock { $0 } }
+
+    public func checkWritable() async throws {
+        do {
+            try await self.database.write { connection in
+                try connection.transaction(.immediate) { try connection.run("UPDATE blobs SET id = id WHERE 0", []) }
+            }
+        } catch {
+            throw LedgerError("not writable: \(error)", isTransient: true)
+        }
+    }
+
+    public func state(tenantId: String, contentId: String) async throws -> BlobState? {
+        let tenant = tenantId.lowercased()
+        return try await self.database.read { connection in
+            let rows = try connection.query(
+                "SELECT state FROM blobs WHERE tenant_id = ? AND content_id = ?", [.text(tenant), .text(contentId)])
+            return rows.first.flatMap { $0[0].textValue }.flatMap(BlobState.init(rawValue:))
+        }
+    }
+}
+
+extension SQLiteValue {
+    var textValue: String? { if case .text(let text) = self { text } else { nil } }
+    var intValue: Int64? { if case .integer(let value) = self { value } else { nil } }
+}

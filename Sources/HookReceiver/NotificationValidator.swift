@@ -1,0 +1,94 @@
+import Foundation
+import HookJSON
+import HookLedger
+
+/// Turns one element of a notification array into a ``BlobNotice``, or says why it is rejected.
+///
+/// Checks: an object with every field as a string; a configured tenant (GUID compared case-insensitively);
+/// one of that tenant's content types (case-insensitive: Microsoft echoed `Audit.Sharepoint` once);
+/// parseable `contentCreated`/`contentExpiration`; a `contentUri` accepted by ``ContentURIPolicy``.
+public struct NotificationValidator: Sendable {
+    /// For each configured tenant (lowercase id): its content types, keyed by lowercase name.
+    let tenants: [String: [String: String]]
+    let uriPolicy: ContentURIPolicy
+
+    public init(tenants: [String: [String]], uriPolicy: ContentURIPolicy) {
+        self.tenants = Dictionary(uniqueKeysWithValues: tenants.map { tenant, types in
+            (tenant.lowercased(), Dictionary(types.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }))
+        })
+        self.uriPolicy = uriPolicy
+    }
+
+    static let fields = ["tenantId", "clientId", "contentType", "contentId", "contentUri", "contentCreated", "contentExpiration"]
+
+    /// The notice, or a short rejection reason usable as a metric label.
+    public func validate(_ element: JSONValue) -> Result<BlobNotice, Rejection> {
+        guard element.isObject else { return .failure(Rejection(reason: "not_an_object")) }
+        var values: [String: String] = [:]
+        for field in Self.fields {
+            guard let value = element[field]?.stringValue, !value.isEmpty, value.utf8.count <= 2048 else {
+                return .failure(Rejection(reason: "missing_\(field)"))
+            }
+            values[field] = value
+        }
+        let tenant = values["tenantId"]!.lowercased()
+        guard let types = self.tenants[tenant] else { return .failure(Rejection(reason: "unknown_tenant")) }
+        guard let contentType = types[values["contentType"]!.lowercased()] else {
+            return .failure(Rejection(reason: "unknown_content_type"))
+        }
+        guard let created = Timestamp.parse(values["contentCreated"]!) else { return .failure(Rejection(reason: "bad_contentCreated")) }
+        guard let expiration = Timestamp.parse(values["contentExpiration"]!) else {
+            return .failure(Rejection(reason: "bad_contentExpiration"))
+        }
+        if let reason = self.uriPolicy.rejection(values["contentUri"]!, tenantId: tenant) {
+            return .failure(Rejection(reason: reason))
+        }
+        return .success(BlobNotice(
+            tenantId: tenant, clientId: values["clientId"], contentType: contentType, contentId: values["contentId"]!,
+            contentUri: values["contentUri"]!, contentCreated: created, contentExpiration: expiration))
+    }
+
+    /// Why an element was not stored.
+    public struct Rejection: Error, Sendable, Equatable {
+        public let reason: String
+    }
+}
+
+/// The outcome of reading a notification body.
+public enum NotificationBody: Sendable {
+    case validation(code: String, tenantId: String?, clientId: String?)
+    case notices([BlobNotice], rejected: [String])
+    case malformed(String)
+
+    /// Parses and classifies a body: a JSON object with `validationCode` is the handshake; a JSON array
+    /// is a notification (each element validated on its own, so one bad element does not sink the rest).
+    public static func read(_ body: [UInt8], validator: NotificationValidator) -> NotificationBody {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body, limits: .init(maxDepth: 16, rejectDuplicateKeys: true))
+        } catch {
+            return .malformed("\(error)")
+        }
+        switch value {
+        case .array(let elements):
+            guard !elements.isEmpty else { return .malformed("empty notification array") }
+            guard elements.count <= 10_000 else { return .malformed("more than 10000 elements") }
+            var notices: [BlobNotice] = []
+            var rejected: [String] = []
+            for element in elements {
+                switch validator.validate(element) {
+                case .success(let notice): notices.append(notice)
+                case .failure(let rejection): rejected.append(rejection.reason)
+                }
+            }
+            return .notices(notices, rejected: rejected)
+        case .object:
+            guard let code = value["validationCode"]?.stringValue else {
+                return .malformed("JSON object without a validationCode string")
+            }
+            return .validation(code: code, tenantId: value["tenantId"]?.stringValue, clientId: value["clientId"]?.stringValue)
+        default:
+            return .malformed("body must be a JSON object (validation) or array (notification)")
+        }
+    }
+}

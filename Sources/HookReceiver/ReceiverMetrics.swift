@@ -1,0 +1,44 @@
+import Foundation
+import HookLedger
+import HookMetrics
+
+/// What an operator watches on the receiver, as Prometheus metrics.
+public struct ReceiverMetrics: Sendable {
+    public let registry: MetricsRegistry
+    let notifications: Counter
+    let validations: Counter
+    let rejectedElements: Counter
+    let blobsRecorded: Counter
+    let requestSeconds: Histogram
+    let ledgerBlobs: Gauge
+    let oldestPendingAge: Gauge
+    let expiringSoon: Gauge
+
+    public init(registry: MetricsRegistry = MetricsRegistry()) {
+        self.registry = registry
+        self.notifications = registry.counter(
+            "activityhook_notifications_total", help: "Notification requests by result (stored, rejected, unauthorized, malformed, unavailable).")
+        self.validations = registry.counter(
+            "activityhook_validations_total", help: "Webhook validation handshakes by result.")
+        self.rejectedElements = registry.counter(
+            "activityhook_rejected_elements_total", help: "Notification elements not stored, by reason.")
+        self.blobsRecorded = registry.counter(
+            "activityhook_blobs_recorded_total", help: "Blobs recorded from notifications (new or duplicate).")
+        self.requestSeconds = registry.histogram(
+            "activityhook_webhook_request_seconds", help: "Time from a complete notification body to its answer.",
+            buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+        self.ledgerBlobs = registry.gauge("activityhook_ledger_blobs", help: "Blobs in the ledger by state.")
+        self.oldestPendingAge = registry.gauge(
+            "activityhook_ledger_oldest_pending_age_seconds", help: "Age of the oldest blob not yet done (0 when none).")
+        self.expiringSoon = registry.gauge(
+            "activityhook_ledger_expiring_24h_blobs", help: "Blobs not done whose content expires within 24 hours.")
+    }
+
+    /// Refreshes the ledger gauges from a summary (at scrape time).
+    func update(from summary: LedgerSummary, now: Date) {
+        self.ledgerBlobs.reset()
+        for state in BlobState.allCases { self.ledgerBlobs.set(Double(summary.total(state)), ["state": state.rawValue]) }
+        self.oldestPendingAge.set(summary.oldestPendingSince.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        self.expiringSoon.set(Double(summary.expiringWithin24h))
+    }
+}

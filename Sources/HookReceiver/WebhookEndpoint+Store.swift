@@ -1,0 +1,48 @@
+import Foundation
+import HookHTTPServer
+import HookLedger
+
+extension WebhookEndpoint {
+    /// Commits the valid elements (one group commit) and answers only afterwards.
+    ///
+    /// Chosen behaviour: 200 when at least one element was stored (rejected ones are logged and counted;
+    /// the poller lists genuine ones later). 400 when no element could be stored, so a misdirected or
+    /// forged request is visibly refused. 503 when the ledger failed: never 200 for something not stored.
+    func store(_ notices: [BlobNotice], rejected: [String], peer: PeerAddress, started: ContinuousClock.Instant) -> HTTPHandlerResult {
+        for reason in rejected {
+            self.metrics.rejectedElements.increment(["reason": reason])
+        }
+        if !rejected.isEmpty {
+            self.logger.warning("notification elements rejected", metadata: [
+                "webhook.rejected": "\(rejected.count)", "webhook.reasons": "\(Set(rejected).sorted().joined(separator: ","))",
+                "http.peer": "\(peer)",
+            ])
+        }
+        guard !notices.isEmpty else {
+            self.metrics.notifications.increment(["result": "rejected"])
+            return .response(.error(400, code: "BadRequest", message: "no valid element: \(Set(rejected).sorted().joined(separator: ", "))"))
+        }
+        let ledger = self.ledger
+        let metrics = self.metrics
+        let logger = self.logger
+        return .async {
+            do {
+                let outcome = try await ledger.record(notices, source: .webhook, at: Date())
+                metrics.blobsRecorded.increment(["outcome": "new"], by: Double(outcome.inserted))
+                metrics.blobsRecorded.increment(["outcome": "duplicate"], by: Double(outcome.duplicates))
+                metrics.notifications.increment(["result": "stored"])
+                metrics.requestSeconds.observe(Self.seconds(since: started))
+                return .status(200)
+            } catch {
+                metrics.notifications.increment(["result": "unavailable"])
+                logger.error("ledger could not store a notification; answering 503", metadata: ["error": "\(error)"])
+                return .error(503, code: "ServiceUnavailable", message: "notification not stored; retry later")
+            }
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
