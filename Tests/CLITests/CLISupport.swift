@@ -38,28 +38,3 @@ final class Mutexed<T>: @unchecked Sendable {
 /// The repository root, found from this source file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Writes a small valid configuration listening on 127.0.0.1:0 into `directory` and returns its path.
-func writeTestConfig(in directory: URL, extraServer: String = "", authId: String = "test-auth-id-0123456789") throws -> String {
-    let yaml = """
-        server:
-          listen: "127.0.0.1:0"
-          path: /activity-webhook
-          publicUrl: "http://127.0.0.1:1/activity-webhook"
-          authId: "\(authId)"
-        \(extraServer)
-        state:
-          path: ./state.sqlite
-        tenants:
-          - tenantId: "11111111-2222-3333-4444-555555555555"
-            clientId: "66666666-7777-8888-9999-000000000000"
-            clientSecret: "not-a-real-secret-value"
-            contentTypes: [Audit.General, DLP.All]
-        sinks:
-          - name: archive
-            type: file
-            path: ./records.jsonl
-        """
-    let path = directory.appendingPathComponent("activityhook.yaml").path
-    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
-}
