@@ -105,7 +105,10 @@ let package = Package(
         // Test and benchmark fixtures (bench servers, clients); never shipped to users.
         .executableTarget(
             name: "ActivityHookFixture",
-            dependencies: ["HookHTTPServer", "HookHTTPClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Child process for the SQLite crash-safety test (killed with SIGKILL mid-transaction).
@@ -130,7 +133,8 @@ let package = Package(
         .testTarget(
             name: "ReceiverTests",
             dependencies: ["HookReceiver", "HookLedger", "HookJSON", "HookHTTPServer", "HookHTTPClient", "HookTestSupport",
-                           "HookSQLite", "HookConfig", "ActivityHookCLI", .product(name: "Logging", package: "swift-log")],
+                           "HookSQLite", "HookConfig", "ActivityHookCLI", "ActivityHookFixture",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .testTarget(name: "HookConfigTests", dependencies: ["HookConfig", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -2,6 +2,7 @@
 //
 //   activityhook-fixture bench-server [--port P] [--threads N]   POST handler answering 200 "ok"
 //   activityhook-fixture bench-client URLS_FILE PARALLEL          fetch every URL, print totals
+//   activityhook-fixture fuzz-notifications [--seconds S]        fuzz the notification parser/validator
 import Foundation
 import HookHTTPClient
 
@@ -12,6 +13,7 @@ let status: Int32
 switch arguments.first {
 case "bench-server": status = await benchServer(Array(arguments.dropFirst()))
 case "bench-client": status = await benchClient(Array(arguments.dropFirst()))
+case "fuzz-notifications": status = fuzzNotifications(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data("usage: activityhook-fixture bench-server|bench-client …\n".utf8))
     status = 2
