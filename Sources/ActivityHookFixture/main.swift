@@ -3,6 +3,7 @@
 //   activityhook-fixture bench-server [--port P] [--threads N]   POST handler answering 200 "ok"
 //   activityhook-fixture bench-client URLS_FILE PARALLEL          fetch every URL, print totals
 //   activityhook-fixture fuzz-notifications [--seconds S]        fuzz the notification parser/validator
+//   activityhook-fixture rate-client URL AUTH TENANT RATE SECONDS  constant-rate notification load
 import Foundation
 import HookHTTPClient
 
@@ -14,6 +15,7 @@ switch arguments.first {
 case "bench-server": status = await benchServer(Array(arguments.dropFirst()))
 case "bench-client": status = await benchClient(Array(arguments.dropFirst()))
 case "fuzz-notifications": status = fuzzNotifications(Array(arguments.dropFirst()))
+case "rate-client": status = await rateClient(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data("usage: activityhook-fixture bench-server|bench-client …\n".utf8))
     status = 2

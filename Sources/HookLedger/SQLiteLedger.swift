@@ -48,31 +48,40 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    static let insertSQL = """
+        INSERT INTO blobs (tenant_id, content_id, content_type, content_uri, client_id, content_created,
+                           content_expiration, first_source, first_seen_at, notified, listed, next_attempt_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (tenant_id, content_id) DO NOTHING
+        """
+    static let sightingSQL = """
+        UPDATE blobs SET seen_again = seen_again + 1, notified = notified | ?, listed = listed | ?
+        WHERE tenant_id = ? AND content_id = ?
+        """
+
+    /// Inserts one request's notices with two statements prepared once (the statement cache hands the
+    /// same ones to every batch of a group commit).
     private static func insert(_ request: RecordRequest, _ connection: SQLiteConnection) throws -> RecordOutcome {
         var outcome = RecordOutcome()
         let notified: Int64 = request.source == .webhook ? 1 : 0
         let listed: Int64 = request.source == .webhook ? 0 : 1
+        let insert = try connection.prepare(Self.insertSQL)
+        let sighting = try connection.prepare(Self.sightingSQL)
         for notice in request.notices {
-            try connection.run("""
-                INSERT INTO blobs (tenant_id, content_id, content_type, content_uri, client_id, content_created,
-                                   content_expiration, first_source, first_seen_at, notified, listed, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (tenant_id, content_id) DO NOTHING
-                """, [
-                    .text(notice.tenantId), .text(notice.contentId), .text(notice.contentType), .text(notice.contentUri),
-                    notice.clientId.map { .text($0) } ?? .null, .integer(notice.contentCreated.epochMilliseconds),
-                    .integer(notice.contentExpiration.epochMilliseconds), .text(request.source.rawValue),
-                    .integer(request.now), .integer(notified), .integer(listed), .integer(request.now),
-                ])
+            try insert.bind([
+                .text(notice.tenantId), .text(notice.contentId), .text(notice.contentType), .text(notice.contentUri),
+                notice.clientId.map { .text($0) } ?? .null, .integer(notice.contentCreated.epochMilliseconds),
+                .integer(notice.contentExpiration.epochMilliseconds), .text(request.source.rawValue),
+                .integer(request.now), .integer(notified), .integer(listed), .integer(request.now),
+            ])
+            try insert.run()
             if connection.changes > 0 {
                 outcome.inserted += 1
                 continue
             }
             // Known blob: count the sighting, remember the path; state, attempts and times stay as they are.
-            try connection.run("""
-                UPDATE blobs SET seen_again = seen_again + 1, notified = notified | ?, listed = listed | ?
-                WHERE tenant_id = ? AND content_id = ?
-                """, [.integer(notified), .integer(listed), .text(notice.tenantId), .text(notice.contentId)])
+            try sighting.bind([.integer(notified), .integer(listed), .text(notice.tenantId), .text(notice.contentId)])
+            try sighting.run()
             outcome.duplicates += 1
         }
         return outcome

@@ -1,11 +1,12 @@
-import Foundation
-
 /// Decides whether a notification's `contentUri` may be fetched with our bearer token.
 ///
 /// A forged notification must never make us send the token elsewhere, so the URI must have exactly the
 /// scheme, host and port of the tenant's API root, no user info, no fragment, and a path of the form
 /// `/api/v1.0/{tenantId}/activity/feed/audit/{contentId}` (`/api/v1/` accepted too; the tenant GUID is
 /// compared case-insensitively). A genuine element rejected here is not lost: the poller lists it later.
+///
+/// The URI is parsed here by hand (RFC 3986 `scheme://authority/path?query#fragment`) rather than by
+/// Foundation, so that exactly these rules apply and nothing is normalised behind our back.
 public struct ContentURIPolicy: Sendable {
     public let scheme: String
     public let host: String
@@ -13,32 +14,101 @@ public struct ContentURIPolicy: Sendable {
 
     /// - Parameter apiRoot: e.g. `https://manage.office.com` or a simulator's `http://127.0.0.1:8900`.
     public init?(apiRoot: String) {
-        guard let components = URLComponents(string: apiRoot), let scheme = components.scheme?.lowercased(),
-              let host = components.host?.lowercased(), !host.isEmpty
-        else { return nil }
-        self.scheme = scheme
-        self.host = host
-        self.port = components.port ?? (scheme == "https" ? 443 : 80)
+        guard let parts = URIParts(apiRoot), parts.userinfo == nil, !parts.host.isEmpty, let port = parts.port else { return nil }
+        self.scheme = parts.scheme
+        self.host = parts.host
+        self.port = port
     }
 
     /// nil when acceptable, else the reason (a metric label).
     public func rejection(_ uri: String, tenantId: String) -> String? {
-        guard uri.utf8.count <= 2048, let components = URLComponents(string: uri) else { return "uri_unparsable" }
-        guard components.scheme?.lowercased() == self.scheme else { return "uri_scheme" }
-        guard components.user == nil, components.password == nil else { return "uri_userinfo" }
-        guard components.host?.lowercased() == self.host else { return "uri_host" }
-        guard (components.port ?? (self.scheme == "https" ? 443 : 80)) == self.port else { return "uri_port" }
-        guard components.fragment == nil else { return "uri_fragment" }
-        let path = components.percentEncodedPath
+        guard uri.utf8.count <= 2048, let parts = URIParts(uri) else { return "uri_unparsable" }
+        guard parts.scheme == self.scheme else { return "uri_scheme" }
+        guard parts.userinfo == nil else { return "uri_userinfo" }
+        guard parts.host == self.host else { return "uri_host" }
+        guard parts.port == self.port else { return "uri_port" }
+        guard !parts.hasFragment else { return "uri_fragment" }
+        let path = parts.path.lowercased()
         let tenant = tenantId.lowercased()
-        let lowered = path.lowercased()
         let prefixes = ["/api/v1.0/\(tenant)/activity/feed/audit/", "/api/v1/\(tenant)/activity/feed/audit/"]
-        guard let prefix = prefixes.first(where: { lowered.hasPrefix($0) }) else { return "uri_path" }
-        let contentPart = lowered.dropFirst(prefix.count)
-        guard !contentPart.isEmpty, !contentPart.contains("/"), !contentPart.contains(".."),
-              !contentPart.contains("%2f"), !contentPart.contains("%5c"), !contentPart.contains("%2e"),
-              !contentPart.contains("\\")
-        else { return "uri_path" }
+        guard let prefix = prefixes.first(where: { path.hasPrefix($0) }) else { return "uri_path" }
+        let content = path.utf8.dropFirst(prefix.utf8.count)
+        guard !content.isEmpty else { return "uri_path" }
+        // One segment of unreserved/sub-delim characters; no '/', '\\', '..' or encoded separators and dots.
+        var previous: UInt8 = 0
+        var index = content.startIndex
+        while index != content.endIndex {
+            let byte = content[index]
+            guard URIParts.isSegmentByte(byte) else { return "uri_path" }
+            if byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".") { return "uri_path" }
+            if byte == UInt8(ascii: "%") {
+                let rest = content[index...].prefix(3)
+                if ["%2f", "%5c", "%2e"].contains(String(decoding: rest, as: UTF8.self)) { return "uri_path" }
+            }
+            previous = byte
+            index = content.index(after: index)
+        }
         return nil
+    }
+}
+
+/// The parts of an absolute `http`/`https` URI, lowercased where case does not matter.
+struct URIParts {
+    var scheme: String
+    var userinfo: String?
+    var host: String
+    /// Explicit port, or the scheme's default; nil when the port is not a number in 1...65535.
+    var port: Int?
+    var path: String
+    var hasFragment: Bool
+
+    init?(_ text: String) {
+        guard let schemeEnd = text.range(of: "://") else { return nil }
+        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "https" || scheme == "http" else { return nil }
+        var rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        rest = rest[authorityEnd...]
+        if let at = authority.lastIndex(of: "@") {
+            self.userinfo = String(authority[..<at])
+            authority = authority[authority.index(after: at)...]
+        } else {
+            self.userinfo = nil
+        }
+        var host = authority
+        var port: Int? = scheme == "https" ? 443 : 80
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            host = authority[..<colon]
+            let digits = authority[authority.index(after: colon)...]
+            port = digits.isEmpty ? port : Int(digits).flatMap { (1...65535).contains($0) ? $0 : nil }
+        }
+        guard !host.isEmpty, host.utf8.allSatisfy({ Self.isHostByte($0) }) else { return nil }
+        let fragment = rest.firstIndex(of: "#")
+        let beforeFragment = fragment.map { rest[..<$0] } ?? rest
+        let path = beforeFragment.firstIndex(of: "?").map { beforeFragment[..<$0] } ?? beforeFragment
+        self.scheme = scheme
+        self.host = host.lowercased()
+        self.port = port
+        self.path = String(path)
+        self.hasFragment = fragment != nil
+    }
+
+    static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ":"):
+            return true
+        default: return false
+        }
+    }
+
+    /// RFC 3986 pchar: unreserved, pct-encoded, sub-delims, ':' and '@'.
+    static func isSegmentByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default: return Array("-._~%!$&'()*+,;=:@".utf8).contains(byte)
+        }
     }
 }

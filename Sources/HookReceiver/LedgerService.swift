@@ -15,7 +15,10 @@ public struct LedgerService: Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
+        let stats = self.ledger.groupCommitStats
         await self.ledger.close()
-        self.logger.info("ledger checkpointed and closed")
+        self.logger.info("ledger checkpointed and closed", metadata: [
+            "ledger.transactions": "\(stats.transactions)", "ledger.recordCalls": "\(stats.batches)",
+        ])
     }
 }
