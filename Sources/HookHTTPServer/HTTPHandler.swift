@@ -13,6 +13,23 @@ public enum HTTPHandlerResult: Sendable {
     /// Run `work` as a child task of the server's `run()`; the connection is suspended meanwhile,
     /// so a libmicrohttpd thread is never blocked on it.
     case async(@Sendable () async -> HTTPResponse)
+    /// Hand the request over without a task: `start` runs at once on the server thread and must only
+    /// pass the responder on (to a queue, a commit, another thread); whoever finishes calls
+    /// `HTTPResponder.respond` exactly once, from any thread. The connection is suspended meanwhile.
+    case deferred(@Sendable (HTTPResponder) -> Void)
+}
+
+/// Answers one suspended request from any thread; the first `respond` wins, later ones are ignored.
+public final class HTTPResponder: Sendable {
+    let context: RequestContext
+    let core: ServerCore
+
+    init(context: RequestContext, core: ServerCore) {
+        self.context = context
+        self.core = core
+    }
+
+    public func respond(_ response: HTTPResponse) { self.core.finishDeferred(self.context, response) }
 }
 
 /// The application side of the server. Both methods are called on libmicrohttpd's threads and must

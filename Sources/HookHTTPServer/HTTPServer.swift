@@ -39,14 +39,16 @@ public final class HTTPServer: Service, Sendable {
                 for await job in self.core.jobs {
                     group.addTask {
                         let response = await job.work()
-                        ServerCore.finish(job.context, response)
+                        self.core.finishDeferred(job.context, response)
                     }
                 }
             }
         } onGracefulShutdown: {
             self.shutdown()
         }
-        // The job stream has finished: every async job ran and resumed its connection.
+        // The job stream has finished: every async job ran and resumed its connection. Deferred answers
+        // still missing after the grace period get 503, so no connection is suspended at MHD_stop_daemon.
+        self.core.abandonSuspended()
         self.daemon.stop()
         self.logger.info("http server stopped", metadata: ["http.port": "\(self.port)"])
     }

@@ -30,15 +30,24 @@ final class RequestContext: @unchecked Sendable {
     let connection: OpaquePointer
     /// The async handler's response, set from the handler's task.
     private let pending = Mutex<HTTPResponse?>(nil)
+    /// Set by the first `setResponse`; a deferred responder may be called twice (a bug, or a race
+    /// with shutdown), and a connection must be resumed only once.
+    private let answered = Atomic<Bool>(false)
 
     init(head: HTTPRequestHead, connection: OpaquePointer) {
         self.head = head
         self.connection = connection
     }
 
-    /// Stores the async response; the caller then resumes the connection.
-    func setResponse(_ response: HTTPResponse) {
-        self.pending.withLock { $0 = response }
+    /// Stores the response unless one was already stored; true when this call stored it (then the caller
+    /// resumes the connection, exactly once).
+    @discardableResult
+    func setResponse(_ response: HTTPResponse) -> Bool {
+        self.pending.withLock { slot in
+            guard !self.answered.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+            slot = response
+            return true
+        }
     }
 
     /// Takes the async response once the connection has been resumed.

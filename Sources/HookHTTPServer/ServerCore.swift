@@ -18,6 +18,8 @@ final class ServerCore: @unchecked Sendable {
     private let inFlightCount = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
     private let drainedWaiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    /// Requests whose connection is suspended while their answer is produced elsewhere.
+    private let suspended = Mutex<[ObjectIdentifier: RequestContext]>([:])
     let jobs: AsyncStream<AsyncJob>
     private let jobsContinuation: AsyncStream<AsyncJob>.Continuation
 
@@ -135,12 +137,14 @@ final class ServerCore: @unchecked Sendable {
             context.phase = .answered
             return self.queue(response, context)
         case .async(let work):
-            context.phase = .awaitingAsync
-            // Suspend before enqueueing, so the job can never resume a connection not yet suspended.
-            MHD_suspend_connection(context.connection)
+            self.suspend(context)
             if case .terminated = self.jobsContinuation.yield(AsyncJob(context: context, work: work)) {
-                Self.finish(context, .text(503, "server is shutting down\n"))
+                self.finishDeferred(context, .text(503, "server is shutting down\n"))
             }
+            return MHD_Result.YES
+        case .deferred(let start):
+            self.suspend(context)
+            start(HTTPResponder(context: context, core: self))
             return MHD_Result.YES
         }
     }
@@ -150,10 +154,26 @@ final class ServerCore: @unchecked Sendable {
         return queueMHDResponse(response, on: context.connection, closeConnection: draining) ? MHD_Result.YES : MHD_Result.NO
     }
 
-    /// Hands an async handler's response to its suspended connection and wakes it.
-    static func finish(_ context: RequestContext, _ response: HTTPResponse) {
-        context.setResponse(response)
+    /// Suspends a connection whose answer comes later. Suspension happens before the work is handed
+    /// over, so the work can never resume a connection that is not yet suspended.
+    private func suspend(_ context: RequestContext) {
+        context.phase = .awaitingAsync
+        MHD_suspend_connection(context.connection)
+        self.suspended.withLock { $0[ObjectIdentifier(context)] = context }
+    }
+
+    /// Hands a response to its suspended connection and wakes it; only the first call per request counts.
+    func finishDeferred(_ context: RequestContext, _ response: HTTPResponse) {
+        guard context.setResponse(response) else { return }
+        self.suspended.withLock { $0[ObjectIdentifier(context)] = nil }
         MHD_resume_connection(context.connection)
+    }
+
+    /// Answers every still-suspended request with 503 (the grace period is over); libmicrohttpd must not
+    /// be stopped while a connection is suspended.
+    func abandonSuspended() {
+        let contexts = self.suspended.withLock { Array($0.values) }
+        for context in contexts { self.finishDeferred(context, .text(503, "server is shutting down\n")) }
     }
 
     // MARK: - Completion and draining

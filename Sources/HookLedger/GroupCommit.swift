@@ -3,20 +3,19 @@ import Synchronization
 
 /// Lets concurrent callers share one transaction, and so one fsync, on the database thread.
 ///
-/// Each caller appends its batch to `pending`, then submits one database job. The database runs jobs one
-/// at a time in order: the first job to run takes *every* pending batch, commits them together and fills
-/// each batch's result; the jobs that run after it find their batch already done. Because a caller's
-/// batch is queued before its own job, its result is always filled by the time that job has run.
+/// Callers append their batch with a completion; at most one drain job runs on the database thread at a
+/// time. It takes *every* waiting batch, commits them in one transaction, calls each completion, and
+/// loops until nothing waits; then it stops, and the next caller starts a new one. A caller therefore
+/// never waits for more than the commit in progress plus its own, and no task or thread hop is spent per
+/// caller. `running` is cleared under the same lock that sees the queue empty, so no batch is stranded.
 final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
-    /// One caller's batch and the slot for its outcome.
-    final class Batch: Sendable {
+    struct Batch: Sendable {
         let items: [Item]
-        let result = Mutex<Result<Output, any Error>?>(nil)
-        init(items: [Item]) { self.items = items }
+        let completion: @Sendable (Result<Output, any Error>) -> Void
     }
 
     private let database: SQLiteDatabase
-    private let pending = Mutex<[Batch]>([])
+    private let state = Mutex<(pending: [Batch], running: Bool)>(([], false))
     /// Transactions committed and batches they carried, to show that batching happens.
     let stats = Mutex<(transactions: Int, batches: Int)>((0, 0))
     /// Applies many batches inside one open transaction and returns each batch's output, in order.
@@ -27,32 +26,52 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
         self.apply = apply
     }
 
-    /// Commits `items` (possibly together with other callers' batches) and returns this batch's output.
-    func commit(_ items: [Item]) async throws -> Output {
-        let batch = Batch(items: items)
-        self.pending.withLock { $0.append(batch) }
-        let apply = self.apply
-        try await self.database.write { [self] connection in
-            let batches = self.pending.withLock { queue in
-                defer { queue.removeAll(keepingCapacity: true) }
-                return queue
-            }
-            guard !batches.isEmpty else { return }  // an earlier job committed ours
-            do {
-                let outputs = try connection.transaction(.immediate) { try apply(connection, batches) }
-                self.stats.withLock { $0.transactions += 1; $0.batches += batches.count }
-                for (batch, output) in zip(batches, outputs) { batch.result.withLock { $0 = .success(output) } }
-            } catch {
-                // The whole group rolled back: every caller in it learns that nothing was stored.
-                for batch in batches { batch.result.withLock { $0 = .failure(error) } }
-            }
+    /// Queues `items`; `completion` runs on the database thread once they are committed (or failed).
+    func submit(_ items: [Item], completion: @escaping @Sendable (Result<Output, any Error>) -> Void) {
+        let start = self.state.withLock { state -> Bool in
+            state.pending.append(Batch(items: items, completion: completion))
+            defer { state.running = true }
+            return !state.running
         }
-        guard let result = batch.result.withLock({ $0 }) else {
-            throw LedgerError("group commit finished without a result for this batch", isTransient: true)
-        }
-        return try result.get()
+        guard start else { return }
+        self.database.enqueue({ [self] connection in self.drain(connection) }, completion: { [self] result in
+            // Only reached without draining when the database refused the job (closed): fail everyone waiting.
+            if case .failure(let error) = result { self.failAll(error) }
+        })
     }
 
-    /// Batches waiting to be committed (for tests and metrics).
-    var waiting: Int { self.pending.withLock { $0.count } }
+    /// The same, for async callers.
+    func commit(_ items: [Item]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            self.submit(items) { continuation.resume(with: $0) }
+        }
+    }
+
+    private func drain(_ connection: SQLiteConnection) {
+        while true {
+            let batches = self.state.withLock { state -> [Batch] in
+                if state.pending.isEmpty { state.running = false }
+                defer { state.pending.removeAll(keepingCapacity: true) }
+                return state.pending
+            }
+            guard !batches.isEmpty else { return }
+            do {
+                let outputs = try connection.transaction(.immediate) { try self.apply(connection, batches) }
+                self.stats.withLock { $0.transactions += 1; $0.batches += batches.count }
+                for (batch, output) in zip(batches, outputs) { batch.completion(.success(output)) }
+            } catch {
+                // The whole group rolled back: every caller in it learns that nothing was stored.
+                for batch in batches { batch.completion(.failure(error)) }
+            }
+        }
+    }
+
+    private func failAll(_ error: any Error) {
+        let batches = self.state.withLock { state -> [Batch] in
+            state.running = false
+            defer { state.pending.removeAll() }
+            return state.pending
+        }
+        for batch in batches { batch.completion(.failure(error)) }
+    }
 }

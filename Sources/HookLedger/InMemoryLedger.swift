@@ -26,7 +26,14 @@ public final class InMemoryLedger: Ledger {
 
     private func checkWrites() throws { if let error = self.failWrites.withLock({ $0 }) { throw error } }
 
-    public func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome {
+    public func record(
+        _ notices: [BlobNotice], source: DiscoverySource, at now: Date,
+        completion: @escaping @Sendable (Result<RecordOutcome, any Error>) -> Void
+    ) {
+        completion(Result { try self.recordNow(notices, at: now) })
+    }
+
+    private func recordNow(_ notices: [BlobNotice], at now: Date) throws -> RecordOutcome {
         try self.checkWrites()
         return self.rows.withLock { state in
             var outcome = RecordOutcome()

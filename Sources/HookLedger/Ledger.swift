@@ -12,8 +12,10 @@ import Foundation
 /// - `record` returns only after the notices are durable (committed);
 /// - a lease that expired returns its blob to the queue; the stale holder's `complete`/`fail` are ignored.
 public protocol Ledger: Sendable {
-    /// Records notices durably (one commit for the batch) and returns what was new.
-    func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome
+    /// Records notices durably (one commit for the batch) and calls `completion` with what was new, only
+    /// after the commit. `completion` may run on the ledger's own thread: it must hand off, not block.
+    func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date,
+                completion: @escaping @Sendable (Result<RecordOutcome, any Error>) -> Void)
 
     /// Leases up to `limit` due blobs: oldest `contentCreated` first, taking turns across tenants.
     func lease(limit: Int, for duration: Duration, now: Date) async throws -> [LeasedBlob]
@@ -51,4 +53,13 @@ public protocol Ledger: Sendable {
 
     /// Proves the ledger can still commit (for `/healthz`).
     func checkWritable() async throws
+}
+
+extension Ledger {
+    /// Records notices durably and returns what was new (async form of the completion-based requirement).
+    public func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            self.record(notices, source: source, at: now) { continuation.resume(with: $0) }
+        }
+    }
 }

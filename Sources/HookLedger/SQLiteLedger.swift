@@ -39,12 +39,15 @@ public final class SQLiteLedger: Ledger {
         await self.database.close()
     }
 
-    public func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome {
-        guard !notices.isEmpty else { return RecordOutcome() }
-        do {
-            return try await self.recorder.commit([RecordRequest(notices: notices, source: source, now: now.epochMilliseconds)])
-        } catch let error as SQLiteError {
-            throw LedgerError("cannot record notices: \(error)", isTransient: true)
+    public func record(
+        _ notices: [BlobNotice], source: DiscoverySource, at now: Date,
+        completion: @escaping @Sendable (Result<RecordOutcome, any Error>) -> Void
+    ) {
+        guard !notices.isEmpty else { return completion(.success(RecordOutcome())) }
+        self.recorder.submit([RecordRequest(notices: notices, source: source, now: now.epochMilliseconds)]) { result in
+            completion(result.mapError { error in
+                error is LedgerError ? error : LedgerError("cannot record notices: \(error)", isTransient: true)
+            })
         }
     }
 

@@ -14,6 +14,11 @@ public final class MetricsRegistry: Sendable {
         var type: String
         var buckets: [Double]
         var series: [[String: String]: Series] = [:]
+
+        subscript(series labels: [String: String], default fresh: @autoclosure () -> Series) -> Series {
+            get { self.series[labels] ?? fresh() }
+            set { self.series[labels] = newValue }
+        }
     }
 
     struct Series: Sendable {
@@ -52,11 +57,9 @@ public final class MetricsRegistry: Sendable {
 
     func update(_ name: String, _ labels: [String: String], _ change: (inout Series, [Double]) -> Void) {
         self.families.withLock { families in
-            guard var family = families[name] else { return }
-            var series = family.series[labels] ?? Series(bucketCounts: Array(repeating: 0, count: family.buckets.count))
-            change(&series, family.buckets)
-            family.series[labels] = series
-            families[name] = family
+            // Mutate in place: copying the family out would copy its whole series dictionary on every update.
+            guard let buckets = families[name]?.buckets else { return }
+            change(&families[name]![series: labels, default: Series(bucketCounts: Array(repeating: 0, count: buckets.count))], buckets)
         }
     }
 

@@ -58,6 +58,18 @@ public final class SQLiteDatabase: Sendable {
         return try await self.executor.perform { try slot.run(readOnly: false, body) }
     }
 
+    /// Queues `body` to run with the connection on the database thread and returns at once; `completion`
+    /// gets the outcome there. For callers that hand work over without waiting in a task (the group
+    /// commit). Both closures run on the database thread, so they must not block on other work.
+    public func enqueue<T: Sendable>(
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let slot = self.slot
+        let accepted = self.executor.submit { completion(Result { try slot.run(readOnly: false, body) }) }
+        if !accepted { completion(.failure(SQLiteError.closed)) }
+    }
+
     /// Runs `body` with the connection in read-only mode (`PRAGMA query_only`): any write in it fails.
     ///
     /// Reads currently share the writer's thread and connection, so they queue behind writes. The
