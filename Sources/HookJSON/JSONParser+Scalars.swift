@@ -27,25 +27,30 @@ extension Cursor {
     }
 
     /// A JSON string (the cursor is on its opening quote), with escapes decoded and UTF-8 validated.
+    ///
+    /// Runs of plain bytes are validated in place and appended in one piece; only escapes are decoded
+    /// scalar by scalar (most strings in notifications and records have none).
     mutating func string() throws(JSONParser.Error) -> String {
         self.index += 1
-        var scalars = String.UnicodeScalarView()
+        var result = ""
+        var runStart = self.index
         while true {
             guard let byte = self.peek else { throw self.error("unterminated string") }
             switch byte {
-            case UInt8(ascii: "\""):
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                if self.index > runStart {
+                    result += String(decoding: UnsafeBufferPointer(rebasing: self.bytes[runStart..<self.index]), as: UTF8.self)
+                }
                 self.index += 1
-                return String(scalars)
-            case UInt8(ascii: "\\"):
-                self.index += 1
-                scalars.append(try self.escape())
+                if byte == UInt8(ascii: "\"") { return result }
+                result.unicodeScalars.append(try self.escape())
+                runStart = self.index
             case 0..<0x20:
                 throw self.error("control character in string")
             case 0..<0x80:
-                scalars.append(Unicode.Scalar(byte))
                 self.index += 1
             default:
-                scalars.append(try self.utf8Scalar())
+                _ = try self.utf8Scalar()  // validates and advances; the bytes stay in the run
             }
         }
     }

@@ -16,9 +16,12 @@ public final class SQLiteLedger: Ledger {
     private init(database: SQLiteDatabase) {
         self.database = database
         self.recorder = GroupCommit(database: database) { connection, batches in
-            try batches.map { batch in
+            // Both statements are looked up once per group commit, not once per caller.
+            let insert = try connection.prepare(Self.insertSQL)
+            let sighting = try connection.prepare(Self.sightingSQL)
+            return try batches.map { batch in
                 try batch.items.reduce(into: RecordOutcome()) { outcome, request in
-                    let one = try Self.insert(request, connection)
+                    let one = try Self.insert(request, insert: insert, sighting: sighting, connection)
                     outcome.inserted += one.inserted
                     outcome.duplicates += one.duplicates
                 }
@@ -62,14 +65,13 @@ public final class SQLiteLedger: Ledger {
         WHERE tenant_id = ? AND content_id = ?
         """
 
-    /// Inserts one request's notices with two statements prepared once (the statement cache hands the
-    /// same ones to every batch of a group commit).
-    private static func insert(_ request: RecordRequest, _ connection: SQLiteConnection) throws -> RecordOutcome {
+    /// Inserts one request's notices with the two statements prepared for the whole group commit.
+    private static func insert(
+        _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, _ connection: SQLiteConnection
+    ) throws -> RecordOutcome {
         var outcome = RecordOutcome()
         let notified: Int64 = request.source == .webhook ? 1 : 0
         let listed: Int64 = request.source == .webhook ? 0 : 1
-        let insert = try connection.prepare(Self.insertSQL)
-        let sighting = try connection.prepare(Self.sightingSQL)
         for notice in request.notices {
             try insert.bind([
                 .text(notice.tenantId), .text(notice.contentId), .text(notice.contentType), .text(notice.contentUri),

@@ -7,6 +7,15 @@ public struct Counter: Sendable {
     public func increment(_ labels: [String: String] = [:], by amount: Double = 1) {
         self.registry.update(self.name, labels) { series, _ in series.value += amount }
     }
+
+    /// The series with `labels`, bound once for hot paths (no label hashing per update).
+    public func bind(_ labels: [String: String] = [:]) -> BoundCounter { BoundCounter(box: self.registry.box(self.name, labels)) }
+}
+
+/// One series of a counter, updated without looking it up.
+public struct BoundCounter: Sendable {
+    let box: MetricsRegistry.SeriesBox?
+    public func increment(by amount: Double = 1) { self.box?.update { series, _ in series.value += amount } }
 }
 
 /// A value that is set, typically from a snapshot taken at scrape time.
@@ -28,10 +37,21 @@ public struct Histogram: Sendable {
     let name: String
 
     public func observe(_ value: Double, _ labels: [String: String] = [:]) {
-        self.registry.update(self.name, labels) { series, buckets in
-            if let index = buckets.firstIndex(where: { value <= $0 }) { series.bucketCounts[index] += 1 }
-            series.count += 1
-            series.sum += value
-        }
+        self.registry.update(self.name, labels) { series, buckets in Self.add(value, &series, buckets) }
     }
+
+    /// The series with `labels`, bound once for hot paths.
+    public func bind(_ labels: [String: String] = [:]) -> BoundHistogram { BoundHistogram(box: self.registry.box(self.name, labels)) }
+
+    static func add(_ value: Double, _ series: inout MetricsRegistry.Series, _ buckets: [Double]) {
+        if let index = buckets.firstIndex(where: { value <= $0 }) { series.bucketCounts[index] += 1 }
+        series.count += 1
+        series.sum += value
+    }
+}
+
+/// One series of a histogram, updated without looking it up.
+public struct BoundHistogram: Sendable {
+    let box: MetricsRegistry.SeriesBox?
+    public func observe(_ value: Double) { self.box?.update { series, buckets in Histogram.add(value, &series, buckets) } }
 }

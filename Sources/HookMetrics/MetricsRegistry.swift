@@ -3,6 +3,9 @@ import Synchronization
 
 /// A small Prometheus registry: counters, gauges and histograms with labels, rendered in the text
 /// exposition format (version 0.0.4). Thread-safe; metric names are fixed at registration.
+///
+/// Each series is a box with its own lock, so hot paths can bind a series once (`Counter.bind`) and
+/// update it without hashing labels or taking the registry lock.
 public final class MetricsRegistry: Sendable {
     private let families = Mutex<[String: Family]>([:])
     private let order = Mutex<[String]>([])
@@ -13,12 +16,7 @@ public final class MetricsRegistry: Sendable {
         var help: String
         var type: String
         var buckets: [Double]
-        var series: [[String: String]: Series] = [:]
-
-        subscript(series labels: [String: String], default fresh: @autoclosure () -> Series) -> Series {
-            get { self.series[labels] ?? fresh() }
-            set { self.series[labels] = newValue }
-        }
+        var series: [[String: String]: SeriesBox] = [:]
     }
 
     struct Series: Sendable {
@@ -26,6 +24,17 @@ public final class MetricsRegistry: Sendable {
         var bucketCounts: [Int] = []
         var count = 0
         var sum: Double = 0
+    }
+
+    /// One labelled series; updated under its own lock.
+    final class SeriesBox: Sendable {
+        let buckets: [Double]
+        let state: Mutex<Series>
+        init(buckets: [Double]) {
+            self.buckets = buckets
+            self.state = Mutex(Series(bucketCounts: Array(repeating: 0, count: buckets.count)))
+        }
+        func update(_ change: (inout Series, [Double]) -> Void) { self.state.withLock { change(&$0, self.buckets) } }
     }
 
     private func register(_ name: String, help: String, type: String, buckets: [Double] = []) {
@@ -55,12 +64,19 @@ public final class MetricsRegistry: Sendable {
         return Histogram(registry: self, name: name)
     }
 
-    func update(_ name: String, _ labels: [String: String], _ change: (inout Series, [Double]) -> Void) {
+    /// The series of `name` with `labels`, created on first use.
+    func box(_ name: String, _ labels: [String: String]) -> SeriesBox? {
         self.families.withLock { families in
-            // Mutate in place: copying the family out would copy its whole series dictionary on every update.
-            guard let buckets = families[name]?.buckets else { return }
-            change(&families[name]![series: labels, default: Series(bucketCounts: Array(repeating: 0, count: buckets.count))], buckets)
+            guard let family = families[name] else { return nil }
+            if let box = family.series[labels] { return box }
+            let box = SeriesBox(buckets: family.buckets)
+            families[name]!.series[labels] = box
+            return box
         }
+    }
+
+    func update(_ name: String, _ labels: [String: String], _ change: (inout Series, [Double]) -> Void) {
+        self.box(name, labels)?.update(change)
     }
 
     /// Removes every series of a gauge (before re-setting it from a fresh snapshot).
@@ -77,7 +93,7 @@ public final class MetricsRegistry: Sendable {
             guard let family = families[name] else { continue }
             out += "# HELP \(name) \(family.help)\n# TYPE \(name) \(family.type)\n"
             for labels in family.series.keys.sorted(by: { Self.labelText($0) < Self.labelText($1) }) {
-                let series = family.series[labels]!
+                let series = family.series[labels]!.state.withLock { $0 }
                 if family.type == "histogram" {
                     var cumulative = 0
                     for (bound, count) in zip(family.buckets, series.bucketCounts) {

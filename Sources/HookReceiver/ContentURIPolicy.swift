@@ -42,8 +42,8 @@ public struct ContentURIPolicy: Sendable {
             guard URIParts.isSegmentByte(byte) else { return "uri_path" }
             if byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".") { return "uri_path" }
             if byte == UInt8(ascii: "%") {
-                let rest = content[index...].prefix(3)
-                if ["%2f", "%5c", "%2e"].contains(String(decoding: rest, as: UTF8.self)) { return "uri_path" }
+                let rest = Array(content[index...].prefix(3))
+                if rest == Array("%2f".utf8) || rest == Array("%5c".utf8) || rest == Array("%2e".utf8) { return "uri_path" }
             }
             previous = byte
             index = content.index(after: index)
@@ -52,7 +52,8 @@ public struct ContentURIPolicy: Sendable {
     }
 }
 
-/// The parts of an absolute `http`/`https` URI, lowercased where case does not matter.
+/// The parts of an absolute `http`/`https` URI, lowercased where case does not matter. Parsed on UTF-8
+/// bytes: every delimiter is ASCII, and Character-level scanning would cost grapheme breaking per byte.
 struct URIParts {
     var scheme: String
     var userinfo: String?
@@ -63,34 +64,40 @@ struct URIParts {
     var hasFragment: Bool
 
     init?(_ text: String) {
-        guard let schemeEnd = text.range(of: "://") else { return nil }
-        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        var utf8 = text.utf8[...]
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+              utf8[colon...].starts(with: "://".utf8) else { return nil }
+        let scheme = String(decoding: utf8[..<colon], as: UTF8.self).lowercased()
         guard scheme == "https" || scheme == "http" else { return nil }
-        var rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        rest = rest[authorityEnd...]
-        if let at = authority.lastIndex(of: "@") {
-            self.userinfo = String(authority[..<at])
+        utf8 = utf8[utf8.index(colon, offsetBy: 3)...]
+        let authorityEnd = utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? utf8.endIndex
+        var authority = utf8[..<authorityEnd]
+        let rest = utf8[authorityEnd...]
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) {
+            self.userinfo = String(decoding: authority[..<at], as: UTF8.self)
             authority = authority[authority.index(after: at)...]
         } else {
             self.userinfo = nil
         }
         var host = authority
         var port: Int? = scheme == "https" ? 443 : 80
-        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            host = authority[..<colon]
-            let digits = authority[authority.index(after: colon)...]
-            port = digits.isEmpty ? port : Int(digits).flatMap { (1...65535).contains($0) ? $0 : nil }
+        if let portColon = authority.lastIndex(of: UInt8(ascii: ":")), authority.last != UInt8(ascii: "]") {
+            host = authority[..<portColon]
+            let digits = authority[authority.index(after: portColon)...]
+            if !digits.isEmpty {
+                port = digits.count <= 5 && digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+                    ? Int(String(decoding: digits, as: UTF8.self)).flatMap { (1...65535).contains($0) ? $0 : nil } : nil
+            }
         }
-        guard !host.isEmpty, host.utf8.allSatisfy({ Self.isHostByte($0) }) else { return nil }
-        let fragment = rest.firstIndex(of: "#")
+        guard !host.isEmpty, host.allSatisfy({ Self.isHostByte($0) }) else { return nil }
+        let fragment = rest.firstIndex(of: UInt8(ascii: "#"))
         let beforeFragment = fragment.map { rest[..<$0] } ?? rest
-        let path = beforeFragment.firstIndex(of: "?").map { beforeFragment[..<$0] } ?? beforeFragment
+        let path = beforeFragment.firstIndex(of: UInt8(ascii: "?")).map { beforeFragment[..<$0] } ?? beforeFragment
         self.scheme = scheme
-        self.host = host.lowercased()
+        self.host = String(decoding: host, as: UTF8.self).lowercased()
         self.port = port
-        self.path = String(path)
+        self.path = String(decoding: path, as: UTF8.self)
         self.hasFragment = fragment != nil
     }
 
@@ -106,9 +113,12 @@ struct URIParts {
     /// RFC 3986 pchar: unreserved, pct-encoded, sub-delims, ':' and '@'.
     static func isSegmentByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: "!"),
+             UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"),
+             UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"):
             return true
-        default: return Array("-._~%!$&'()*+,;=:@".utf8).contains(byte)
+        default: return false
         }
     }
 }

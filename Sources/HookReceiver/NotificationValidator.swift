@@ -23,13 +23,14 @@ public struct NotificationValidator: Sendable {
 
     /// The notice, or a short rejection reason usable as a metric label.
     public func validate(_ element: JSONValue) -> Result<BlobNotice, Rejection> {
-        guard element.isObject else { return .failure(Rejection(reason: "not_an_object")) }
+        guard case .object(let members) = element else { return .failure(Rejection(reason: "not_an_object")) }
         var values: [String: String] = [:]
-        for field in Self.fields {
-            guard let value = element[field]?.stringValue, !value.isEmpty, value.utf8.count <= 2048 else {
-                return .failure(Rejection(reason: "missing_\(field)"))
-            }
-            values[field] = value
+        values.reserveCapacity(Self.fields.count)
+        for (key, value) in members {
+            if let text = value.stringValue, !text.isEmpty, text.utf8.count <= 2048 { values[key] = text }
+        }
+        for field in Self.fields where values[field] == nil {
+            return .failure(Rejection(reason: "missing_\(field)"))
         }
         let tenant = values["tenantId"]!.lowercased()
         guard let types = self.tenants[tenant] else { return .failure(Rejection(reason: "unknown_tenant")) }

@@ -13,6 +13,11 @@ public struct ReceiverMetrics: Sendable {
     let ledgerBlobs: Gauge
     let oldestPendingAge: Gauge
     let expiringSoon: Gauge
+    // Series bound once for the per-notification path.
+    let stored: BoundCounter
+    let recordedNew: BoundCounter
+    let recordedDuplicate: BoundCounter
+    let storeSeconds: BoundHistogram
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
@@ -32,6 +37,10 @@ public struct ReceiverMetrics: Sendable {
             "activityhook_ledger_oldest_pending_age_seconds", help: "Age of the oldest blob not yet done (0 when none).")
         self.expiringSoon = registry.gauge(
             "activityhook_ledger_expiring_24h_blobs", help: "Blobs not done whose content expires within 24 hours.")
+        self.stored = self.notifications.bind(["result": "stored"])
+        self.recordedNew = self.blobsRecorded.bind(["outcome": "new"])
+        self.recordedDuplicate = self.blobsRecorded.bind(["outcome": "duplicate"])
+        self.storeSeconds = self.requestSeconds.bind()
     }
 
     /// Refreshes the ledger gauges from a summary (at scrape time).

@@ -31,10 +31,10 @@ extension WebhookEndpoint {
             ledger.record(notices, source: .webhook, at: Date()) { result in
                 switch result {
                 case .success(let outcome):
-                    metrics.blobsRecorded.increment(["outcome": "new"], by: Double(outcome.inserted))
-                    metrics.blobsRecorded.increment(["outcome": "duplicate"], by: Double(outcome.duplicates))
-                    metrics.notifications.increment(["result": "stored"])
-                    metrics.requestSeconds.observe(Self.seconds(since: started))
+                    metrics.recordedNew.increment(by: Double(outcome.inserted))
+                    metrics.recordedDuplicate.increment(by: Double(outcome.duplicates))
+                    metrics.stored.increment()
+                    metrics.storeSeconds.observe(Self.seconds(since: started))
                     responder.respond(.status(200))
                 case .failure(let error):
                     metrics.notifications.increment(["result": "unavailable"])
