@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "activityhook", targets: ["ActivityHookCLI"]),
         .executable(name: "activityhook-fixture", targets: ["ActivityHookFixture"]),
+        .executable(name: "activityhook-sim", targets: ["ActivityHookSim"]),
     ],
     dependencies: [
         // CLI parsing with help on every option (issue 2 §7).
@@ -84,6 +85,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
+        .target(
+            name: "HookSimulator",
+            dependencies: [
+                "HookHTTPServer", "HookHTTPClient", "HookCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Executables
         .executableTarget(
@@ -100,6 +111,17 @@ let package = Package(
         .executableTarget(
             name: "ActivityHookFixture",
             dependencies: ["HookHTTPServer", "HookHTTPClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // `activityhook-sim`: the simulator as a process for tests, the demo and the benchmarks.
+        .executableTarget(
+            name: "ActivityHookSim",
+            dependencies: [
+                "HookSimulator", "HookHTTPServer", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Child process for the SQLite crash-safety test (killed with SIGKILL mid-transaction).
@@ -123,6 +145,11 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["HookSimulator", "ActivityHookSim", "HookHTTPServer", "HookHTTPClient", "HookTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],
