@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "activityhook", targets: ["ActivityHookCLI"]),
         .executable(name: "activityhook-fixture", targets: ["ActivityHookFixture"]),
+        .executable(name: "activityhook-sim", targets: ["ActivityHookSim"]),
     ],
     dependencies: [
         // CLI parsing with help on every option (issue 2 §7).
@@ -90,6 +91,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
+        .target(
+            name: "HookSimulator",
+            dependencies: [
+                "HookHTTPServer", "HookHTTPClient", "HookCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Executables
         .executableTarget(
@@ -108,6 +119,17 @@ let package = Package(
             dependencies: [
                 "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `activityhook-sim`: the simulator as a process for tests, the demo and the benchmarks.
+        .executableTarget(
+            name: "ActivityHookSim",
+            dependencies: [
+                "HookSimulator", "HookHTTPServer", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,6 +162,11 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["HookSimulator", "ActivityHookSim", "HookHTTPServer", "HookHTTPClient", "HookTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],
