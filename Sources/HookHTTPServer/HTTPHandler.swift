@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What to do with a request once its head is known.
 public enum HTTPHeadDecision: Sendable {
     /// Read the body, answering 413 without reading the rest as soon as it exceeds `maxBodyBytes`.
@@ -19,17 +21,33 @@ public enum HTTPHandlerResult: Sendable {
     case deferred(@Sendable (HTTPResponder) -> Void)
 }
 
-/// Answers one suspended request from any thread; the first `respond` wins, later ones are ignored.
+/// Answers one request from any thread; the first `respond` wins, later ones are ignored.
 public final class HTTPResponder: Sendable {
-    let context: RequestContext
-    let core: ServerCore
+    private let deliver: @Sendable (HTTPResponse) -> Void
+    private let answered = Atomic<Bool>(false)
 
-    init(context: RequestContext, core: ServerCore) {
-        self.context = context
-        self.core = core
+    /// A responder that hands the response to `deliver` (exactly once). The server makes its own; this
+    /// initializer lets a wrapping handler await a deferred answer.
+    public init(_ deliver: @escaping @Sendable (HTTPResponse) -> Void) { self.deliver = deliver }
+
+    public func respond(_ response: HTTPResponse) {
+        guard !self.answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        self.deliver(response)
     }
+}
 
-    public func respond(_ response: HTTPResponse) { self.core.finishDeferred(self.context, response) }
+extension HTTPHandlerResult {
+    /// The response, awaiting async or deferred work (for handlers that wrap other handlers).
+    public func response() async -> HTTPResponse {
+        switch self {
+        case .response(let response): return response
+        case .async(let work): return await work()
+        case .deferred(let start):
+            return await withCheckedContinuation { continuation in
+                start(HTTPResponder { continuation.resume(returning: $0) })
+            }
+        }
+    }
 }
 
 /// The application side of the server. Both methods are called on libmicrohttpd's threads and must

@@ -144,7 +144,7 @@ final class ServerCore: @unchecked Sendable {
             return MHD_Result.YES
         case .deferred(let start):
             self.suspend(context)
-            start(HTTPResponder(context: context, core: self))
+            start(HTTPResponder { [self] response in self.finishDeferred(context, response) })
             return MHD_Result.YES
         }
     }

@@ -50,12 +50,7 @@ struct SimulatorHandler: HTTPHandler {
         let result = route()
         return .async {
             if plan.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(plan.latencyMs)) }
-            let response: HTTPResponse
-            switch result {
-            case .response(let value): response = value
-            case .async(let work): response = await work()
-            }
-            return FaultInjection.finish(response, plan, now: clock.now)
+            return FaultInjection.finish(await result.response(), plan, now: clock.now)
         }
     }
 
