@@ -28,8 +28,9 @@ enum LedgerSchema {
                 done_at            INTEGER,
                 UNIQUE (tenant_id, content_id)
             );
+            -- One index serves the whole queue: a leased blob's next_attempt_at is its lease expiry, so
+            -- "due" is the same range query for queued, retry and expired leases (one B-tree less per insert).
             CREATE INDEX blobs_due ON blobs (state, next_attempt_at);
-            CREATE INDEX blobs_lease ON blobs (state, lease_expires_at);
             CREATE TABLE blob_sinks (
                 blob_id     INTEGER NOT NULL REFERENCES blobs (id) ON DELETE CASCADE,
                 sink        TEXT    NOT NULL,

@@ -8,15 +8,15 @@ extension SQLiteLedger {
         let until = nowMs + Int64(duration.components.seconds) * 1000 + Int64(duration.components.attoseconds / 1_000_000_000_000_000)
         return try await self.database.write { connection in
             try connection.transaction(.immediate) {
-                // Due: queued, retry whose time has come, or leased with an expired lease (a crashed worker).
+                // Due: queued, retry whose time has come, or leased with an expired lease (a crashed worker);
+            // for leased rows next_attempt_at holds the lease expiry.
                 // Fair: ROW_NUMBER per tenant interleaves tenants; within a tenant, oldest contentCreated first.
                 let rows = try connection.query("""
                     SELECT id, tenant_id, client_id, content_type, content_id, content_uri, content_created,
                            content_expiration, attempts
                     FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY content_created, id) AS turn
                           FROM blobs
-                          WHERE (state IN ('queued', 'retry') AND next_attempt_at <= ?1)
-                             OR (state = 'leased' AND lease_expires_at <= ?1))
+                          WHERE state IN ('queued', 'retry', 'leased') AND next_attempt_at <= ?1)
                     ORDER BY turn, content_created, id
                     LIMIT ?2
                     """, [.integer(nowMs), .integer(Int64(max(0, limit)))])
@@ -24,7 +24,7 @@ extension SQLiteLedger {
                     let id = row[0].intValue ?? 0
                     let attempt = Int(row[8].intValue ?? 0) + 1
                     try connection.run(
-                        "UPDATE blobs SET state = 'leased', attempts = ?, lease_expires_at = ? WHERE id = ?",
+                        "UPDATE blobs SET state = 'leased', attempts = ?1, lease_expires_at = ?2, next_attempt_at = ?2 WHERE id = ?3",
                         [.integer(Int64(attempt)), .integer(until), .integer(id)])
                     let notice = BlobNotice(
                         tenantId: row[1].textValue ?? "", clientId: row[2].textValue, contentType: row[3].textValue ?? "",
@@ -56,7 +56,7 @@ extension SQLiteLedger {
 
     public func release(_ blob: LeasedBlob) async throws {
         // Giving the attempt back keeps a shutdown from counting against the blob's retry budget.
-        _ = try await self.finish(blob, "state = 'queued', attempts = attempts - 1, lease_expires_at = NULL", [])
+        _ = try await self.finish(blob, "state = 'queued', attempts = attempts - 1, lease_expires_at = NULL, next_attempt_at = 0", [])
     }
 
     /// Applies `assignments` only while the caller still holds the lease (same attempt, still leased).

@@ -28,12 +28,11 @@ public struct ContentURIPolicy: Sendable {
         guard parts.host == self.host else { return "uri_host" }
         guard parts.port == self.port else { return "uri_port" }
         guard !parts.hasFragment else { return "uri_fragment" }
-        let path = parts.path.lowercased()
-        let tenant = tenantId.lowercased()
-        let prefixes = ["/api/v1.0/\(tenant)/activity/feed/audit/", "/api/v1/\(tenant)/activity/feed/audit/"]
-        guard let prefix = prefixes.first(where: { path.hasPrefix($0) }) else { return "uri_path" }
-        let content = path.utf8.dropFirst(prefix.utf8.count)
-        guard !content.isEmpty else { return "uri_path" }
+        // Compare bytes, without building the expected prefixes: /api/v1.0/ or /api/v1/, the tenant GUID
+        // (ASCII case-insensitively), then /activity/feed/audit/.
+        guard let content = Self.contentPart(parts.path.utf8[...], tenant: tenantId.utf8), !content.isEmpty else {
+            return "uri_path"
+        }
         // One segment of unreserved/sub-delim characters; no '/', '\\', '..' or encoded separators and dots.
         var previous: UInt8 = 0
         var index = content.startIndex
@@ -42,14 +41,32 @@ public struct ContentURIPolicy: Sendable {
             guard URIParts.isSegmentByte(byte) else { return "uri_path" }
             if byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".") { return "uri_path" }
             if byte == UInt8(ascii: "%") {
-                let rest = Array(content[index...].prefix(3))
-                if rest == Array("%2f".utf8) || rest == Array("%5c".utf8) || rest == Array("%2e".utf8) { return "uri_path" }
+                // Encoded '/', '\\' and '.' in either case: %2f %2F %5c %5C %2e %2E.
+                let rest = content[index...].dropFirst().prefix(2).map(Self.lower)
+                if rest == [0x32, 0x66] || rest == [0x35, 0x63] || rest == [0x32, 0x65] { return "uri_path" }
             }
             previous = byte
             index = content.index(after: index)
         }
         return nil
     }
+
+    /// What follows `/api/v1.0/{tenant}/activity/feed/audit/` (or `/api/v1/…`), or nil when the path differs.
+    static func contentPart(_ path: Substring.UTF8View, tenant: String.UTF8View) -> Substring.UTF8View? {
+        func dropPrefix(_ text: Substring.UTF8View, _ prefix: String.UTF8View) -> Substring.UTF8View? {
+            guard text.count >= prefix.count else { return nil }
+            let head = text.prefix(prefix.count)
+            guard zip(head, prefix).allSatisfy({ Self.lower($0) == Self.lower($1) }) else { return nil }
+            return text.dropFirst(prefix.count)
+        }
+        guard let afterVersion = dropPrefix(path, "/api/v1.0/".utf8) ?? dropPrefix(path, "/api/v1/".utf8),
+              let afterTenant = dropPrefix(afterVersion, tenant),
+              let content = dropPrefix(afterTenant, "/activity/feed/audit/".utf8)
+        else { return nil }
+        return content
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 }
 
 /// The parts of an absolute `http`/`https` URI, lowercased where case does not matter. Parsed on UTF-8

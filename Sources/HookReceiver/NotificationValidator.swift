@@ -13,8 +13,9 @@ public struct NotificationValidator: Sendable {
     let uriPolicy: ContentURIPolicy
 
     public init(tenants: [String: [String]], uriPolicy: ContentURIPolicy) {
+        // Content types are found by their exact name or, failing that, by their lowercased name.
         self.tenants = Dictionary(uniqueKeysWithValues: tenants.map { tenant, types in
-            (tenant.lowercased(), Dictionary(types.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }))
+            (tenant.lowercased(), Dictionary(types.flatMap { [($0, $0), ($0.lowercased(), $0)] }, uniquingKeysWith: { first, _ in first }))
         })
         self.uriPolicy = uriPolicy
     }
@@ -24,29 +25,48 @@ public struct NotificationValidator: Sendable {
     /// The notice, or a short rejection reason usable as a metric label.
     public func validate(_ element: JSONValue) -> Result<BlobNotice, Rejection> {
         guard case .object(let members) = element else { return .failure(Rejection(reason: "not_an_object")) }
-        var values: [String: String] = [:]
-        values.reserveCapacity(Self.fields.count)
+        // One pass over the members into locals: this runs for every element of every notification.
+        var fields = [String?](repeating: nil, count: Self.fields.count)
         for (key, value) in members {
-            if let text = value.stringValue, !text.isEmpty, text.utf8.count <= 2048 { values[key] = text }
+            guard let index = Self.fieldIndex(key), let text = value.stringValue, !text.isEmpty, text.utf8.count <= 2048 else {
+                continue
+            }
+            fields[index] = text
         }
-        for field in Self.fields where values[field] == nil {
+        for (index, field) in Self.fields.enumerated() where fields[index] == nil {
             return .failure(Rejection(reason: "missing_\(field)"))
         }
-        let tenant = values["tenantId"]!.lowercased()
+        let tenant = Self.lowercasedIfNeeded(fields[0]!)
         guard let types = self.tenants[tenant] else { return .failure(Rejection(reason: "unknown_tenant")) }
-        guard let contentType = types[values["contentType"]!.lowercased()] else {
+        guard let contentType = types[fields[2]!] ?? types[fields[2]!.lowercased()] else {
             return .failure(Rejection(reason: "unknown_content_type"))
         }
-        guard let created = Timestamp.parse(values["contentCreated"]!) else { return .failure(Rejection(reason: "bad_contentCreated")) }
-        guard let expiration = Timestamp.parse(values["contentExpiration"]!) else {
-            return .failure(Rejection(reason: "bad_contentExpiration"))
-        }
-        if let reason = self.uriPolicy.rejection(values["contentUri"]!, tenantId: tenant) {
+        guard let created = Timestamp.parse(fields[5]!) else { return .failure(Rejection(reason: "bad_contentCreated")) }
+        guard let expiration = Timestamp.parse(fields[6]!) else { return .failure(Rejection(reason: "bad_contentExpiration")) }
+        if let reason = self.uriPolicy.rejection(fields[4]!, tenantId: tenant) {
             return .failure(Rejection(reason: reason))
         }
         return .success(BlobNotice(
-            tenantId: tenant, clientId: values["clientId"], contentType: contentType, contentId: values["contentId"]!,
-            contentUri: values["contentUri"]!, contentCreated: created, contentExpiration: expiration))
+            tenantId: tenant, clientId: fields[1], contentType: contentType, contentId: fields[3]!,
+            contentUri: fields[4]!, contentCreated: created, contentExpiration: expiration))
+    }
+
+    private static func fieldIndex(_ key: String) -> Int? {
+        switch key {
+        case "tenantId": 0
+        case "clientId": 1
+        case "contentType": 2
+        case "contentId": 3
+        case "contentUri": 4
+        case "contentCreated": 5
+        case "contentExpiration": 6
+        default: nil
+        }
+    }
+
+    /// Lowercases only when there is an uppercase ASCII letter (GUIDs usually arrive lowercase).
+    static func lowercasedIfNeeded(_ text: String) -> String {
+        text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
     }
 
     /// Why an element was not stored.
