@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "HookConfigTests", dependencies: ["HookConfig", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport"],
+            dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport", "HookSQLite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,77 @@
+import Foundation
+import HookHTTPClient
+import HookSQLite
+import HookTestSupport
+import Testing
+
+/// `activityhook serve` behind a real nginx (TLS with a test CA), using the shipped location rules.
+@Suite("Behind nginx (real nginx, TLS, shipped locations file)")
+struct NginxProxyTests {
+    static let nginx = "/usr/sbin/nginx"
+
+    // nginx is installed by scripts/setup; a missing nginx fails this test rather than skipping it.
+    @Test("a notification through nginx over HTTPS is stored; private paths are not exposed")
+    func throughNginx() async throws {
+        try await withTemporaryDirectory { dir in
+            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let config = try writeTestConfig(in: dir)
+            let serve = try ChildProcess(try TestBinaries.require("activityhook"), ["serve", "--config", config, "--log-level", "error"])
+            let ready = try #require(await serve.waitForLine { $0.hasPrefix("activityhook ready") })
+            let servePort = ready.split(separator: " ").first { $0.hasPrefix("listen=") }!.split(separator: ":").last!
+            let proxyPort = try SilentListener().port  // a free port: bound, then released for nginx
+            let locations = repositoryRoot.appendingPathComponent("webhook-config/nginx/activityhook-locations.conf").path
+            let conf = """
+                \(getuid() == 0 ? "user root;" : "")
+                worker_processes 1;
+                error_log \(dir.path)/nginx-error.log;
+                pid \(dir.path)/nginx.pid;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path \(dir.path)/body; proxy_temp_path \(dir.path)/proxy;
+                    fastcgi_temp_path \(dir.path)/fcgi; uwsgi_temp_path \(dir.path)/uwsgi; scgi_temp_path \(dir.path)/scgi;
+                    upstream activityhook { server 127.0.0.1:\(servePort); keepalive 8; }
+                    server {
+                        listen 127.0.0.1:\(proxyPort) ssl;
+                        ssl_certificate \(pki.serverCertificate);
+                        ssl_certificate_key \(pki.serverKey);
+                        include \(locations);
+                    }
+                }
+                """
+            try conf.write(toFile: dir.appendingPathComponent("nginx.conf").path, atomically: true, encoding: .utf8)
+            let proxy = try ChildProcess(URL(fileURLWithPath: Self.nginx),
+                                         ["-p", dir.path, "-c", dir.appendingPathComponent("nginx.conf").path, "-g", "daemon off;"])
+            defer { proxy.signal(SIGQUIT) }
+            let client = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: pki.caCertificate))
+            defer { client.shutdown() }
+            let base = "https://127.0.0.1:\(proxyPort)"
+            // nginx is ready once it answers; poll its 404 path with a bounded number of attempts (no sleeps).
+            var up = false
+            for _ in 0..<200 where !up {
+                up = (try? await client.execute(HTTPClientRequest(url: "\(base)/healthz", timeout: .seconds(2))))?.status == 404
+            }
+            try #require(up, "nginx did not come up; see nginx-error.log")
+            let tenant = "11111111-2222-3333-4444-555555555555"
+            let body = #"[{"tenantId":"\#(tenant)","clientId":"c","contentType":"Audit.General","contentId":"via-nginx","#
+                + #""contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/via-nginx","#
+                + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}]"#
+            let response = try await client.execute(HTTPClientRequest(
+                method: "POST", url: "\(base)/activity-webhook",
+                headers: ["Content-Type": "application/json; utf-8", "Webhook-AuthID": "test-auth-id-0123456789"], body: Array(body.utf8)))
+            #expect(response.status == 200)
+            #expect(try await client.execute(HTTPClientRequest(url: "\(base)/metrics")).status == 404)
+            #expect(try await client.execute(HTTPClientRequest(url: "\(base)/activity-webhook")).status == 403)
+            let big = try await client.execute(HTTPClientRequest(
+                method: "POST", url: "\(base)/activity-webhook", headers: ["Content-Type": "application/json"],
+                body: Array(repeating: 0x20, count: 2 << 20)))
+            #expect(big.status == 413)
+            serve.signal(SIGTERM)
+            #expect(await serve.waitForExit() == 0)
+            let database = try await SQLiteDatabase.open(path: dir.appendingPathComponent("state.sqlite").path)
+            let rows = try await database.read { try $0.query("SELECT content_id FROM blobs", []).count }
+            await database.close()
+            #expect(rows == 1)
+        }
+    }
+}
