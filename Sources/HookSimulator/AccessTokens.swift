@@ -28,8 +28,8 @@ final class AccessTokens: Sendable {
 
     /// A signed token for `claims`.
     func issue(_ claims: AccessClaims, issuedAt: Int, objectId: String) throws -> String {
-        let header = JSONValue.object([("typ", .string("JWT")), ("alg", .string("HS256")), ("kid", .string("activityhook-sim"))])
-        let payload = JSONValue.object([
+        let header = JSONOutput.object([("typ", .string("JWT")), ("alg", .string("HS256")), ("kid", .string("activityhook-sim"))])
+        let payload = JSONOutput.object([
             ("aud", .string(claims.audience)),
             ("iss", .string("https://sts.windows.net/\(claims.tenant)/")),
             ("iat", .number(issuedAt)), ("nbf", .number(claims.notBefore)), ("exp", .number(claims.expires)),

@@ -9,7 +9,7 @@ struct TokenError: Error, Sendable {
     var code: Int
     var text: String
 
-    func response(now: Date, random: inout SimRandom) -> JSONValue {
+    func response(now: Date, random: inout SimRandom) -> JSONOutput {
         let trace = random.guid()
         let correlation = random.guid()
         let stamp = SimTime.creationTime(now) + "Z"

@@ -7,7 +7,7 @@ import Foundation
 /// `SensitiveInformationDetections` (the matched values) is always included: the simulator
 /// refuses DLP.All without `ActivityFeed.ReadDlp` outright (§1.1), so every reader holds it.
 extension ContentGenerator {
-    mutating func dlpRecord(_ time: Date) -> [(String, JSONValue)] {
+    mutating func dlpRecord(_ time: Date) -> [(String, JSONOutput)] {
         let recordType = self.random.pick([11, 13, 33, 63, 107])
         let exchange = recordType == 13 || recordType == 107
         let endpoint = recordType == 63
@@ -66,14 +66,14 @@ extension ContentGenerator {
         return fields
     }
 
-    private mutating func policy() -> JSONValue {
+    private mutating func policy() -> JSONOutput {
         let creditCard = self.random.chance(0.5)
-        let detections: [JSONValue] = (0..<self.random.int(1...3)).map { _ in
+        let detections: [JSONOutput] = (0..<self.random.int(1...3)).map { _ in
             .object([("Name", .string(creditCard ? "Credit Card Number" : "U.S. Social Security Number (SSN)")),
                      ("Value", .string(creditCard ? "4111 1111 1111 \(self.random.int(1000...9999))" : "078-05-\(self.random.int(1000...9999))"))])
         }
         let count = detections.count
-        let sensitive = JSONValue.object([
+        let sensitive = JSONOutput.object([
             ("Confidence", .number(self.random.pick([75, 85, 95]))),
             ("Count", .number(count)),
             ("Location", .string("Content")),

@@ -3,7 +3,7 @@ import Foundation
 /// `Audit.General` records: Teams activity and the security record types 28, 40, 41 and 47 (§7.4),
 /// with the observed wire spellings (string enums, CamelCase keys) rather than the documented ones.
 extension ContentGenerator {
-    mutating func generalRecord(_ time: Date) -> [(String, JSONValue)] {
+    mutating func generalRecord(_ time: Date) -> [(String, JSONOutput)] {
         switch self.random.int(0...4) {
         case 0: return self.threatIntelligenceMail(time)
         case 1: return self.securityComplianceAlert(time)
@@ -14,7 +14,7 @@ extension ContentGenerator {
     }
 
     /// RecordType 25, MicrosoftTeams.
-    private mutating func teams(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func teams(_ time: Date) -> [(String, JSONOutput)] {
         var fields = self.common(25, self.random.pick(["MemberAdded", "TeamCreated", "MessageSent"]), workload: "MicrosoftTeams",
                                  userId: self.user(), userType: 0, time: time, objectId: "", clientIP: "")
         fields.append(("TeamName", .string("Project \(self.random.int(1...50))")))
@@ -24,7 +24,7 @@ extension ContentGenerator {
     }
 
     /// RecordType 28, ThreatIntelligence: `TIMailData` (§7.4).
-    private mutating func threatIntelligenceMail(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func threatIntelligenceMail(_ time: Date) -> [(String, JSONOutput)] {
         let recipient = self.user()
         var fields = self.common(28, "TIMailData", workload: "ThreatIntelligence", userId: "ThreatIntel", userType: 4, time: time,
                                  objectId: "", userKey: "ThreatIntel", clientIP: "")
@@ -62,12 +62,12 @@ extension ContentGenerator {
     }
 
     /// RecordType 40, SecurityComplianceAlerts; `Data` is a JSON-encoded string (§7.4).
-    private mutating func securityComplianceAlert(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func securityComplianceAlert(_ time: Date) -> [(String, JSONOutput)] {
         var fields = self.common(40, self.random.pick(["AlertTriggered", "AlertEntityGenerated", "AlertUpdated"]),
                                  workload: "SecurityComplianceCenter", userId: "SecurityComplianceAlerts", userType: 4,
                                  time: time, objectId: self.random.guid(), userKey: "SecurityComplianceAlerts", clientIP: "")
         let alertId = self.random.guid()
-        let data = JSONValue.object([("od", .string(self.tenant)), ("id", .string(alertId)), ("f3u", .string(self.user())),
+        let data = JSONOutput.object([("od", .string(self.tenant)), ("id", .string(alertId)), ("f3u", .string(self.user())),
                                      ("ts", .string(SimTime.iso(time))), ("tdc", .string("1"))]).text
         fields += [
             ("AlertId", .string(alertId)), ("AlertType", .string(self.random.pick(["System", "Custom"]))),
@@ -88,7 +88,7 @@ extension ContentGenerator {
     }
 
     /// RecordType 41, ThreatIntelligenceUrl: `TIUrlClickData`, with the observed keys (§7.4).
-    private mutating func threatIntelligenceUrl(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func threatIntelligenceUrl(_ time: Date) -> [(String, JSONOutput)] {
         let user = self.user()
         var fields = self.common(41, "TIUrlClickData", workload: "ThreatIntelligence", userId: user, userType: 0, time: time,
                                  objectId: "", userKey: "ThreatIntel", clientIP: "")
@@ -106,7 +106,7 @@ extension ContentGenerator {
     }
 
     /// RecordType 47, ThreatIntelligenceAtpContent: `AtpDetection` with `FileData` (§7.4).
-    private mutating func atpContent(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func atpContent(_ time: Date) -> [(String, JSONOutput)] {
         var fields = self.common(47, "AtpDetection", workload: "ThreatIntelligence", userId: "ThreatIntel", userType: 4, time: time,
                                  objectId: "", userKey: "ThreatIntel", clientIP: "")
         let name = "payload-\(self.random.int(1...999)).docm"

@@ -17,7 +17,7 @@ struct ContentGenerator {
     /// One record, rendered. `availableAt` is the blob's time; events happened before it.
     mutating func record(_ contentType: SimContentType, availableAt: Date) -> [UInt8] {
         let eventTime = availableAt.addingTimeInterval(-Double(self.random.int(0...5400)))
-        var fields: [(String, JSONValue)]
+        var fields: [(String, JSONOutput)]
         switch contentType {
         case .azureActiveDirectory: fields = self.azureADRecord(eventTime)
         case .exchange: fields = self.exchangeRecord(eventTime)
@@ -26,7 +26,7 @@ struct ContentGenerator {
         case .dlp: fields = self.dlpRecord(eventTime)
         }
         if self.settings.shuffleKeys && self.random.chance(0.5) { fields.shuffle(using: &self.random) }
-        return JSONValue.object(fields).bytes
+        return JSONOutput.object(fields).bytes
     }
 
     /// A blob body: a JSON array of `count` records. `recent` holds records of earlier blobs of
@@ -76,7 +76,7 @@ struct ContentGenerator {
     /// The common fields every record carries.
     mutating func common(_ recordType: Int, _ operation: String, workload: String, userId: String, userType: Int,
                          time: Date, objectId: String, resultStatus: String = "Succeeded", userKey: String? = nil,
-                         clientIP: String? = nil) -> [(String, JSONValue)] {
+                         clientIP: String? = nil) -> [(String, JSONOutput)] {
         [
             ("CreationTime", .string(SimTime.creationTime(time))),
             ("Id", .string(self.random.guid())),
@@ -95,7 +95,7 @@ struct ContentGenerator {
     }
 
     /// An Int32 enum value; sometimes a string, as some feeds send it (§7.1).
-    mutating func number(_ value: Int) -> JSONValue {
+    mutating func number(_ value: Int) -> JSONOutput {
         self.random.chance(self.settings.stringNumberRate) ? .string(String(value)) : .number(value)
     }
 
@@ -117,7 +117,7 @@ struct ContentGenerator {
 
     // MARK: - Audit workloads
 
-    private mutating func azureADRecord(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func azureADRecord(_ time: Date) -> [(String, JSONOutput)] {
         let recordType = self.random.pick([15, 15, 8, 9])
         let operation = recordType == 8 ? self.random.pick(["Add user.", "Update user.", "Add member to role."]) : "UserLoggedIn"
         let user = self.user()
@@ -139,7 +139,7 @@ struct ContentGenerator {
         return fields
     }
 
-    private mutating func exchangeRecord(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func exchangeRecord(_ time: Date) -> [(String, JSONOutput)] {
         let admin = self.random.chance(0.3)
         let user = self.user()
         var fields = self.common(admin ? 1 : self.random.pick([2, 50]), admin ? "Set-Mailbox" : "MailItemsAccessed",
@@ -162,7 +162,7 @@ struct ContentGenerator {
         return fields
     }
 
-    private mutating func sharePointRecord(_ time: Date) -> [(String, JSONValue)] {
+    private mutating func sharePointRecord(_ time: Date) -> [(String, JSONOutput)] {
         let file = "\(self.random.pick(["Budget", "Roadmap", "Contract", "Notes"]))-\(self.random.int(1...999)).\(self.random.pick(["docx", "xlsx", "pdf"]))"
         let site = "https://contoso.sharepoint.com/sites/\(self.random.pick(["finance", "hr", "sales"]))"
         let oneDrive = self.random.chance(0.25)

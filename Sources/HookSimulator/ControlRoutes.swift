@@ -65,7 +65,7 @@ struct ControlRoutes: Sendable {
                                      ageSeconds: body.double("ageSeconds") ?? 0, notify: body.bool("notify") ?? true)
         let (published, dropped) = self.app.publishListings(request)
         let base = self.app.state.baseURL
-        let answer = JSONValue.object([
+        let answer = JSONOutput.object([
             ("published", .array(published.map { .object($0.fields(base: base) + [("recordCount", .number($0.recordCount))]) })),
             ("dropped", .number(dropped)),
         ])

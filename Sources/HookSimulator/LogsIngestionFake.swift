@@ -76,7 +76,7 @@ final class LogsIngestionFake: Sendable {
     }
 
     /// Everything accepted, optionally for one stream: `{"calls":[{"dcr","stream","compressed","records":[…]}]}`.
-    func recorded(stream: String?) -> JSONValue {
+    func recorded(stream: String?) -> JSONOutput {
         let calls = self.calls.withLock { $0 }.filter { stream == nil || $0.stream == stream }
         return .object([("calls", .array(calls.map { call in
             .object([("dcr", .string(call.dcr)), ("stream", .string(call.stream)), ("compressed", .bool(call.compressed)),

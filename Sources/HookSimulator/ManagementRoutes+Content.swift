@@ -55,7 +55,7 @@ extension ManagementRoutes {
             store.counters.blobsListed += page.count
             return (page, window.offset + size < all.count, store.settings.baseURL, size)
         }
-        let body = JSONValue.array(page.map { .object($0.fields(base: base)) })
+        let body = JSONOutput.array(page.map { .object($0.fields(base: base)) })
         return self.page(body, more: more, next: window.offset + pageSize, window: window, operation: "content",
                          type: type, caller: caller, base: base)
     }
@@ -70,7 +70,7 @@ extension ManagementRoutes {
             let size = max(1, store.settings.pageSize)
             return (Array(all.dropFirst(window.offset).prefix(size)), window.offset + size < all.count, store.settings.baseURL, size)
         }
-        let body = JSONValue.array(page.map { entry in
+        let body = JSONOutput.array(page.map { entry in
             // The failure value is undocumented (§6.2); "failed" is a guess.
             .object([
                 ("contentType", .string(type.rawValue)), ("contentId", .string(entry.contentId)),
@@ -89,7 +89,7 @@ extension ManagementRoutes {
     /// when the caller gave none) and carries `nextPage`; it uses `/api/v1/` as in Microsoft's
     /// example unless configured otherwise. `PublisherIdentifier` is not repeated: clients must
     /// append it themselves (§3).
-    private func page(_ body: JSONValue, more: Bool, next: Int, window: Window, operation: String,
+    private func page(_ body: JSONOutput, more: Bool, next: Int, window: Window, operation: String,
                       type: SimContentType, caller: Caller, base: String) -> HTTPResponse {
         var response = HTTPResponse(status: 200, headers: ["Content-Type": "application/json; charset=utf-8"], body: body.bytes)
         if more {

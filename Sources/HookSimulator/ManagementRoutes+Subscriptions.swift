@@ -38,7 +38,7 @@ extension ManagementRoutes {
         let subscription = Subscription(contentType: key.contentType, status: .enabled, webhook: webhook, clientId: caller.claims.appId)
         self.state.withStore { $0.subscriptions[key] = subscription }
         // The caller's casing is echoed, as observed (§3.1).
-        let body = JSONValue.object([
+        let body = JSONOutput.object([
             ("contentType", .string(typeAsSent)), ("status", .string("enabled")),
             ("webhook", webhook.map { hook in
                 .object([("status", .string(hook.status.rawValue)), ("address", .string(hook.address)),
@@ -95,7 +95,7 @@ extension ManagementRoutes {
             }
         }
         // Observed wire order of webhook keys: authId, address, expiration, status (§3.3).
-        let body = JSONValue.array(subscriptions.map { subscription in
+        let body = JSONOutput.array(subscriptions.map { subscription in
             .object([
                 ("contentType", .string(subscription.contentType.rawValue)),
                 ("status", .string(subscription.status.rawValue)),

@@ -130,7 +130,7 @@ public final class NotificationDelivery: Service, Sendable {
         }
         guard proceed else { return }
         let base = self.state.baseURL
-        let body = JSONValue.array(job.blobs.map { blob in
+        let body = JSONOutput.array(job.blobs.map { blob in
             .object([("tenantId", .string(blob.tenant)), ("clientId", .string(job.clientId))] + blob.fields(base: base))
         }).bytes
         var headers: HTTPHeaders = ["Content-Type": "application/json; utf-8"]

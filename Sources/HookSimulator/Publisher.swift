@@ -39,7 +39,7 @@ struct BlobListing: Sendable {
     func contentUri(base: String) -> String { "\(base)/api/v1.0/\(self.tenant)/activity/feed/audit/\(self.contentId)" }
 
     /// `{contentType, contentId, contentUri, contentCreated, contentExpiration}` (§6.1).
-    func fields(base: String) -> [(String, JSONValue)] {
+    func fields(base: String) -> [(String, JSONOutput)] {
         [("contentType", .string(self.contentType.rawValue)), ("contentId", .string(self.contentId)),
          ("contentUri", .string(self.contentUri(base: base))), ("contentCreated", .string(SimTime.iso(self.created))),
          ("contentExpiration", .string(SimTime.iso(self.expiration)))]

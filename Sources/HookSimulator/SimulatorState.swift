@@ -23,8 +23,8 @@ public struct SimCounters: Sendable {
     public var notificationsSent: [String: Int] = [:]
     public var notificationsFailed: [String: Int] = [:]
 
-    var json: JSONValue {
-        func map(_ values: [String: Int]) -> JSONValue {
+    var json: JSONOutput {
+        func map(_ values: [String: Int]) -> JSONOutput {
             .object(values.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })
         }
         return .object([

@@ -33,7 +33,7 @@ struct TokenEndpoint: Sendable {
         }
     }
 
-    private func issue(tenant: String, v2: Bool, request: HTTPRequest, now: Date) throws(TokenError) -> JSONValue {
+    private func issue(tenant: String, v2: Bool, request: HTTPRequest, now: Date) throws(TokenError) -> JSONOutput {
         let form = FormBody.parse(request.body)
         let basic = FormBody.basicCredentials(request.headers["Authorization"])
         guard let tenantRecord = self.state.withStore({ $0.tenants[tenant] }) else {
@@ -138,7 +138,7 @@ struct TokenEndpoint: Sendable {
                    text: "The request body must contain the following parameter: '\(name)'.")
     }
 
-    static func json(_ status: Int, _ body: JSONValue) -> HTTPResponse {
+    static func json(_ status: Int, _ body: JSONOutput) -> HTTPResponse {
         HTTPResponse(status: status, headers: [
             "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store, no-cache", "Pragma": "no-cache",
         ], body: body.bytes)

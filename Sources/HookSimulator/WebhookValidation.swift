@@ -16,7 +16,7 @@ struct WebhookValidation: Sendable {
         }
         var headers: HTTPHeaders = ["Content-Type": "application/json; charset=utf-8", "Webhook-ValidationCode": code]
         if let authId { headers.add("Webhook-AuthID", authId) }
-        let body = JSONValue.object([("validationCode", .string(code))]).bytes
+        let body = JSONOutput.object([("validationCode", .string(code))]).bytes
         var status = 0
         do {
             let response = try await self.client.execute(

@@ -4,14 +4,14 @@ import Foundation
 ///
 /// Every body the simulator writes goes through this type rather than `JSONSerialization`, because
 /// Microsoft's key order (and its variations) is part of what the simulator models.
-public indirect enum JSONValue: Sendable {
+public indirect enum JSONOutput: Sendable {
     case string(String)
     case number(Int)
     case double(Double)
     case bool(Bool)
     case null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([JSONOutput])
+    case object([(String, JSONOutput)])
     /// Already-encoded JSON, inserted verbatim (pre-rendered records, records given by a test).
     case raw([UInt8])
 
@@ -54,7 +54,7 @@ public indirect enum JSONValue: Sendable {
     public var text: String { String(decoding: self.bytes, as: UTF8.self) }
 
     /// An optional string as `.string` or `.null`.
-    public static func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
+    public static func optional(_ text: String?) -> JSONOutput { text.map { .string($0) } ?? .null }
 
     /// Writes `text` as a JSON string literal, escaping only what RFC 8259 requires.
     static func appendString(_ text: String, into out: inout [UInt8]) {
