@@ -20,6 +20,32 @@ public struct ContentURIPolicy: Sendable {
         self.port = port
     }
 
+    /// The accepted beginnings of a content URI for `tenantId`, lowercase: scheme, authority (with and
+    /// without the explicit default port), `/api/v1.0/` or `/api/v1/`, the tenant, `/activity/feed/audit/`.
+    public func prefixes(tenantId: String) -> [[UInt8]] {
+        let tenant = tenantId.lowercased()
+        let defaultPort = self.scheme == "https" ? 443 : 80
+        let authorities = self.port == defaultPort ? [self.host, "\(self.host):\(self.port)"] : ["\(self.host):\(self.port)"]
+        return authorities.flatMap { authority in
+            ["/api/v1.0/", "/api/v1/"].map { Array("\(self.scheme)://\(authority)\($0)\(tenant)/activity/feed/audit/".utf8) }
+        }
+    }
+
+    /// nil when acceptable, else the reason. Fast path: the URI starts (ignoring ASCII case) with one of
+    /// `prefixes` and the rest is one clean path segment. Anything else takes the full parse, which
+    /// names the reason (a metric label).
+    public func rejection(_ uri: String, prefixes: [[UInt8]], tenantId: String) -> String? {
+        let bytes = uri.utf8
+        if bytes.count <= 2048 {
+            for prefix in prefixes where bytes.count > prefix.count {
+                guard zip(bytes, prefix).allSatisfy({ Self.lower($0) == $1 }) else { continue }
+                if Self.segmentRejection(bytes.dropFirst(prefix.count)) == nil { return nil }
+                break
+            }
+        }
+        return self.rejection(uri, tenantId: tenantId)
+    }
+
     /// nil when acceptable, else the reason (a metric label).
     public func rejection(_ uri: String, tenantId: String) -> String? {
         guard uri.utf8.count <= 2048, let parts = URIParts(uri) else { return "uri_unparsable" }
@@ -33,11 +59,21 @@ public struct ContentURIPolicy: Sendable {
         guard let content = Self.contentPart(parts.path.utf8[...], tenant: tenantId.utf8), !content.isEmpty else {
             return "uri_path"
         }
-        // One segment of unreserved/sub-delim characters; no '/', '\\', '..' or encoded separators and dots.
+        return Self.segmentRejection(content)
+    }
+
+    /// One segment of unreserved/sub-delim characters; no '/', '\\', '..' or encoded separators and dots.
+    /// A query may follow (`?…`, no fragment); nil when acceptable.
+    static func segmentRejection<C: Collection<UInt8>>(_ content: C) -> String? {
+        guard !content.isEmpty else { return "uri_path" }
         var previous: UInt8 = 0
         var index = content.startIndex
         while index != content.endIndex {
             let byte = content[index]
+            if byte == UInt8(ascii: "?") {
+                return content[index...].contains(UInt8(ascii: "#")) ? "uri_fragment" : nil
+            }
+            if byte == UInt8(ascii: "#") { return "uri_fragment" }
             guard URIParts.isSegmentByte(byte) else { return "uri_path" }
             if byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".") { return "uri_path" }
             if byte == UInt8(ascii: "%") {

@@ -8,8 +8,10 @@ import HookLedger
 /// one of that tenant's content types (case-insensitive: Microsoft echoed `Audit.Sharepoint` once);
 /// parseable `contentCreated`/`contentExpiration`; a `contentUri` accepted by ``ContentURIPolicy``.
 public struct NotificationValidator: Sendable {
-    /// For each configured tenant (lowercase id): its content types, keyed by lowercase name.
+    /// For each configured tenant (lowercase id): its content types, keyed by name and lowercase name.
     let tenants: [String: [String: String]]
+    /// For each configured tenant: the accepted content-URI prefixes (see `ContentURIPolicy.prefixes`).
+    let uriPrefixes: [String: [[UInt8]]]
     let uriPolicy: ContentURIPolicy
 
     public init(tenants: [String: [String]], uriPolicy: ContentURIPolicy) {
@@ -18,6 +20,7 @@ public struct NotificationValidator: Sendable {
             (tenant.lowercased(), Dictionary(types.flatMap { [($0, $0), ($0.lowercased(), $0)] }, uniquingKeysWith: { first, _ in first }))
         })
         self.uriPolicy = uriPolicy
+        self.uriPrefixes = Dictionary(uniqueKeysWithValues: tenants.keys.map { ($0.lowercased(), uriPolicy.prefixes(tenantId: $0)) })
     }
 
     static let fields = ["tenantId", "clientId", "contentType", "contentId", "contentUri", "contentCreated", "contentExpiration"]
@@ -43,7 +46,7 @@ public struct NotificationValidator: Sendable {
         }
         guard let created = Timestamp.parse(fields[5]!) else { return .failure(Rejection(reason: "bad_contentCreated")) }
         guard let expiration = Timestamp.parse(fields[6]!) else { return .failure(Rejection(reason: "bad_contentExpiration")) }
-        if let reason = self.uriPolicy.rejection(fields[4]!, tenantId: tenant) {
+        if let reason = self.uriPolicy.rejection(fields[4]!, prefixes: self.uriPrefixes[tenant] ?? [], tenantId: tenant) {
             return .failure(Rejection(reason: reason))
         }
         return .success(BlobNotice(
