@@ -11,6 +11,8 @@ public final class HTTPServer: Service, Sendable {
     private let core: ServerCore
     private let daemon: MHDDaemon
     private let logger: Logger
+    /// Finished by `shutdown()`; the drain child task of `run()` waits on it.
+    private let shutdownRequested = AsyncStream.makeStream(of: Void.self)
 
     /// Binds the listening socket and starts libmicrohttpd's threads.
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) throws {
@@ -36,6 +38,9 @@ public final class HTTPServer: Service, Sendable {
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                // The drain is a child of run() too: it waits for shutdown(), then for in-flight requests
+                // (at most the grace period), then ends the job stream, which ends this loop.
+                group.addTask { await self.drainAfterShutdown() }
                 for await job in self.core.jobs {
                     group.addTask {
                         let response = await job.work()
@@ -58,23 +63,22 @@ public final class HTTPServer: Service, Sendable {
         guard self.core.beginDraining() else { return }
         self.daemon.quiesce()
         self.logger.info("http server draining", metadata: ["http.inFlight": "\(self.core.inFlight)"])
+        self.shutdownRequested.continuation.finish()
+    }
+
+    private func drainAfterShutdown() async {
+        for await _ in self.shutdownRequested.stream {}
         let core = self.core
         let grace = self.configuration.shutdownGraceSeconds
-        // A detached task is the one unstructured task here, and it is owned: it only waits for the
-        // in-flight count to reach zero (or the grace period) and then ends the job stream, which is
-        // what lets `run()` return. Nothing else can await it, because `shutdown()` is synchronous
-        // (it is called from signal handlers and service-lifecycle's graceful-shutdown callback).
-        Task.detached {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await core.waitUntilIdle() }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(grace))
-                    core.abandonWaiting()
-                }
-                await group.next()
-                group.cancelAll()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await core.waitUntilIdle() }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(grace))
+                core.abandonWaiting()
             }
-            core.finishJobs()
+            await group.next()
+            group.cancelAll()
         }
+        core.finishJobs()
     }
 }
