@@ -19,6 +19,9 @@ public enum HTTPHandlerResult: Sendable {
     /// pass the responder on (to a queue, a commit, another thread); whoever finishes calls
     /// `HTTPResponder.respond` exactly once, from any thread. The connection is suspended meanwhile.
     case deferred(@Sendable (HTTPResponder) -> Void)
+    /// Close the connection without answering (the client sees the connection dropped). For fault
+    /// injection and for clients that are not worth an answer.
+    case abort
 }
 
 /// Answers one request from any thread; the first `respond` wins, later ones are ignored.
@@ -46,6 +49,9 @@ extension HTTPHandlerResult {
             return await withCheckedContinuation { continuation in
                 start(HTTPResponder { continuation.resume(returning: $0) })
             }
+        case .abort:
+            // Once the work is async there is no connection to drop any more: the nearest answer.
+            return HTTPResponse(status: 502, headers: ["Connection": "close"])
         }
     }
 }

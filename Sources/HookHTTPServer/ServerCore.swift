@@ -142,6 +142,9 @@ final class ServerCore: @unchecked Sendable {
                 self.finishDeferred(context, .text(503, "server is shutting down\n"))
             }
             return MHD_Result.YES
+        case .abort:
+            context.phase = .answered
+            return MHD_Result.NO  // libmicrohttpd closes the socket without a response
         case .deferred(let start):
             self.suspend(context)
             start(HTTPResponder { [self] response in self.finishDeferred(context, response) })

@@ -14,8 +14,8 @@ public struct FaultRule: Sendable {
         case serverError = "5xx"
         /// Answers 500 with the AF50000 envelope.
         case af50000
-        /// The closest libmicrohttpd allows to a reset: 502, empty body, `Connection: close`.
-        /// (The server always frames a complete response; a true RST is not producible.)
+        /// Drops the connection without an answer (the HTTP server's `.abort`): the client sees the
+        /// connection closed mid-request. With added latency the nearest possible is 502 + `Connection: close`.
         case reset
         /// The operation runs, but the body is cut in half (framed correctly: the JSON is cut).
         case truncated

@@ -40,6 +40,7 @@ struct SimulatorHandler: HTTPHandler {
         if plan.isEmpty { return route() }
         let clock = self.app.state.clock
         if let replacement = plan.replacement {
+            if replacement.kind == .reset && plan.latencyMs == 0 { return .abort }
             let response = FaultInjection.finish(FaultInjection.response(replacement), plan, now: clock.now)
             guard plan.latencyMs > 0 else { return .response(response) }
             return .async {

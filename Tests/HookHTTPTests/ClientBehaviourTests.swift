@@ -72,6 +72,22 @@ struct ClientBehaviourTests {
         }
     }
 
+    @Test("a handler's .abort drops the connection: the client gets a transport error, the server keeps serving")
+    func abort() async throws {
+        try await withServer { server in
+            try await withClient { client in
+                do {
+                    _ = try await client.execute(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/abort", body: [1]))
+                    Issue.record("an aborted request produced a response")
+                } catch let error as HTTPClientError {
+                    #expect(error.code == .transfer)
+                }
+                let after = try await client.execute(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/echo", body: [7]))
+                #expect(after.body == [7])
+            }
+        }
+    }
+
     @Test("the Date header is parsed into an instant")
     func dateHeader() throws {
         let date = try #require(HTTPDate(imfFixdate: "Sun, 06 Nov 1994 08:49:37 GMT"))

@@ -22,6 +22,8 @@ struct EchoHandler: HTTPHandler {
                 await Task.yield()
                 return HTTPResponse(status: 200, headers: ["X-Length": "\(request.body.count)"], body: request.body)
             }
+        case "/abort":
+            return .abort
         case "/inspect":
             var lines = ["method=\(request.method)", "peer=\(request.head.peer)", "tls=\(request.head.isTLS)",
                          "cert=\(request.head.clientCertificateVerified)"]
