@@ -1,3 +1,4 @@
+import Glibc
 import HookSQLite
 import Synchronization
 
@@ -48,13 +49,18 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     private func drain(_ connection: SQLiteConnection) {
+        var previous = 0
         while true {
-            let batches = self.state.withLock { state -> [Batch] in
-                if state.pending.isEmpty { state.running = false }
-                defer { state.pending.removeAll(keepingCapacity: true) }
-                return state.pending
-            }
+            var batches = self.takePending()
             guard !batches.isEmpty else { return }
+            // Under load (the last commit carried several callers) a commit that would carry only a few
+            // waits up to 200 µs for the rest, which arrive as the last commit's answers go out: fewer,
+            // fuller commits mean fewer fsyncs for the same durability. Idle traffic never waits.
+            if previous >= 4 && batches.count < previous / 2 {
+                usleep(200)
+                batches += self.takePending(keepRunning: true)
+            }
+            previous = batches.count
             do {
                 let outputs = try connection.transaction(.immediate) { try self.apply(connection, batches) }
                 self.stats.withLock { $0.transactions += 1; $0.batches += batches.count }
@@ -63,6 +69,15 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
                 // The whole group rolled back: every caller in it learns that nothing was stored.
                 for batch in batches { batch.completion(.failure(error)) }
             }
+        }
+    }
+
+    /// Takes every waiting batch; when none waits (and `keepRunning` is false) the drain is over.
+    private func takePending(keepRunning: Bool = false) -> [Batch] {
+        self.state.withLock { state -> [Batch] in
+            if state.pending.isEmpty && !keepRunning { state.running = false }
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
         }
     }
 
