@@ -7,7 +7,6 @@ import HookLedger
 import HookReceiver
 import Logging
 import ServiceLifecycle
-import UnixSignals
 
 /// `activityhook serve`: runs the receiver (and, as later issues land, the workers and the poller)
 /// until SIGTERM or SIGINT, then shuts down gracefully.
@@ -28,9 +27,6 @@ struct Serve: AsyncParsableCommand {
             logger.warning("configuration warning", metadata: ["config.key": "\(warning.keyPath)", "config.problem": "\(warning.message)"])
         }
         signal(SIGPIPE, SIG_IGN)
-        // Trap SIGTERM/SIGINT before anything reports ready: a signal that arrived between the ready line
-        // and the service group's own set-up would otherwise kill the process without a graceful stop.
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         ProcessAllocator.tuneForLargeBuffers()
         let ledger: SQLiteLedger
         let built: ReceiverServices.Built
@@ -42,24 +38,12 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         built.health.set(ready: true)
-        let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
-        print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
-        fflush(nil)
         // Shutdown runs in reverse order: the HTTP servers drain first, then the ledger checkpoints and closes.
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] =
-            [.init(service: LedgerService(ledger: ledger, logger: logger))] + built.servers.map { .init(service: $0) }
-        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            tasks.addTask {
-                for await signal in signals {
-                    logger.info("shutting down gracefully", metadata: ["signal": "\(signal)"])
-                    await group.triggerGracefulShutdown()
-                    return
-                }
-            }
-            try await tasks.next()  // the service group finished
-            tasks.cancelAll()
+        let services: [any Service] = [LedgerService(ledger: ledger, logger: logger)] + built.servers
+        try await ServiceRunner.run(services, logger: logger) {
+            let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
+            print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
+            fflush(nil)
         }
         logger.info("activityhook stopped")
     }

@@ -82,13 +82,10 @@ struct SimCommand: AsyncParsableCommand {
                                                    connectionLimit: 1024, tls: tls, shutdownGraceSeconds: 5),
             handler: app.handler, logger: logger)
         app.bind(host: address.host, port: server.port, tls: tls != nil)
-        print("activityhook-sim ready url=\(app.baseURL)")
-        fflush(nil)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server)] + app.services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await group.run()
+        try await ServiceRunner.run([server] + app.services, logger: logger) {
+            print("activityhook-sim ready url=\(app.baseURL)")
+            fflush(nil)
+        }
         app.shutdown()
     }
 }
