@@ -6,7 +6,12 @@ import Foundation
 /// fraction digits, and `+hh:mm`/`-hh:mm` offsets. Returns nil for anything else, including impossible dates.
 public enum Timestamp {
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        // Native strings are contiguous UTF-8: parse in place, without copying into an array.
+        return text.withUTF8 { Self.parse(bytes: $0) }
+    }
+
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count >= 19, bytes.count <= 40 else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0

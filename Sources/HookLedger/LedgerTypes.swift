@@ -25,7 +25,8 @@ public struct BlobNotice: Sendable, Hashable {
         tenantId: String, clientId: String? = nil, contentType: String, contentId: String, contentUri: String,
         contentCreated: Date, contentExpiration: Date
     ) {
-        self.tenantId = tenantId.lowercased()
+        // Tenant GUIDs usually arrive lowercase; only allocate a lowercased copy when needed.
+        self.tenantId = tenantId.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? tenantId.lowercased() : tenantId
         self.clientId = clientId
         self.contentType = contentType
         self.contentId = contentId
