@@ -91,6 +91,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Management Activity API client: tokens, subscriptions, content, throttling, start guard (issue 5).
+        .target(
+            name: "HookManagementAPI",
+            dependencies: ["HookHTTPClient", "HookCrypto", "HookConfig", "HookJSON", "HookLedger"],
+            swiftSettings: swiftSettings
+        ),
         // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
         .target(
             name: "HookSimulator",
@@ -107,6 +113,7 @@ let package = Package(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
+                "HookManagementAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -162,6 +169,13 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport", "HookSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ManagementAPITests",
+            dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
+                           "HookCrypto", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
