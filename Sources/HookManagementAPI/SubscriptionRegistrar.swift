@@ -29,7 +29,19 @@ public struct RegistrationResult: Sendable {
     /// When a deferred start becomes allowed.
     public var retryAt: Date?
     /// The failure, for ``Action/failed``.
-    public var error: (any Error & Sendable)?
+    public var error: (any Error)?
+
+    /// Creates a result.
+    public init(tenantId: String, contentType: String, subscriptionStatus: String, webhookStatus: String,
+                action: Action, retryAt: Date? = nil, error: (any Error)? = nil) {
+        self.tenantId = tenantId
+        self.contentType = contentType
+        self.subscriptionStatus = subscriptionStatus
+        self.webhookStatus = webhookStatus
+        self.action = action
+        self.retryAt = retryAt
+        self.error = error
+    }
 
     /// True when the subscription is (now) enabled with our webhook.
     public var isSuccess: Bool { [.none, .started, .alreadyEnabled].contains(self.action) }
