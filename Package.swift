@@ -94,7 +94,11 @@ let package = Package(
         // Management Activity API client: tokens, subscriptions, content, throttling, start guard (issue 5).
         .target(
             name: "HookManagementAPI",
-            dependencies: ["HookHTTPClient", "HookCrypto", "HookConfig", "HookJSON", "HookLedger"],
+            dependencies: [
+                "HookHTTPClient", "HookCrypto", "HookConfig", "HookJSON", "HookLedger", "HookMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
@@ -174,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "ManagementAPITests",
             dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
-                           "HookCrypto", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
+                           "HookCrypto", "HookMetrics", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

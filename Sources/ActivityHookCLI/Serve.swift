@@ -4,6 +4,7 @@ import HookConfig
 import HookHTTPClient
 import HookHTTPServer
 import HookLedger
+import HookManagementAPI
 import HookReceiver
 import Logging
 import ServiceLifecycle
@@ -19,6 +20,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Seconds to wait for in-flight work on shutdown before exiting anyway.")
     var shutdownTimeout: Double = 30
+
+    @Option(help: "Seconds between webhook watchdog checks (re-registers a disabled, expired, missing or foreign webhook); 0 turns it off.")
+    var watchdogInterval: Int = 300
+
+    @Option(help: ArgumentHelp("Minimum seconds between two /start calls per tenant × content type.", visibility: .hidden))
+    var startInterval: Int = 900
 
     func run() async throws {
         let loaded = try self.global.loadConfig()
@@ -42,13 +49,34 @@ struct Serve: AsyncParsableCommand {
         print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
         fflush(nil)
         // Shutdown runs in reverse order: the HTTP servers drain first, then the ledger checkpoints and closes.
-        let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] =
             [.init(service: LedgerService(ledger: ledger, logger: logger))] + built.servers.map { .init(service: $0) }
+        let apiHTTP = try? HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: loaded.config.api.caFile))
+        defer { apiHTTP?.shutdown() }
+        if self.watchdogInterval > 0, let apiHTTP {
+            services.append(.init(service: self.watchdog(loaded.config, ledger: ledger, http: apiHTTP,
+                                                         metrics: built.metrics, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
         logger.info("activityhook stopped")
+    }
+
+    /// The webhook watchdog over every configured tenant, sharing the ledger's start guard with `register`.
+    private func watchdog(_ config: ActivityHookConfig, ledger: SQLiteLedger, http: HTTPClient, metrics: ReceiverMetrics,
+                          logger: Logger) -> WebhookWatchdog {
+        let targets = config.tenants.indices.map { index in
+            WebhookWatchdog.Target(client: ManagementAPIClient.make(config: config, tenantIndex: index, http: http),
+                                   contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
+        }
+        let webhook = WebhookInfo(address: config.server.publicURL,
+                                  authId: config.server.authId.isEmpty ? nil : config.server.authId.reveal())
+        let registrar = SubscriptionRegistrar(webhook: webhook,
+                                              guard: StartGuard(store: ledger, interval: .seconds(self.startInterval)))
+        return WebhookWatchdog(targets: targets, registrar: registrar, interval: .seconds(self.watchdogInterval),
+                               registry: metrics.registry, logger: logger)
     }
 }

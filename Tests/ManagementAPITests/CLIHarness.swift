@@ -61,13 +61,15 @@ func activityhook(_ arguments: [String]) async throws -> (status: Int32, output:
     return (await child.waitForExit(), lines.joined(separator: "\n"))
 }
 
-/// Runs `activityhook serve` with `config` until `body` returns, then stops it with SIGTERM.
-func withServe<T>(config: String, _ body: () async throws -> T) async throws -> T {
-    let serve = try ChildProcess(try TestBinaries.require("activityhook"), ["serve", "--config", config, "--log-format", "json"])
+/// Runs `activityhook serve` with `config` (and `extra` arguments) until `body` returns, then stops it with
+/// SIGTERM. The child's stderr (the logs) is merged into the stdout `body` can read.
+func withServe<T>(config: String, extra: [String] = [], _ body: (ChildProcess) async throws -> T) async throws -> T {
+    let serve = try ChildProcess(try TestBinaries.require("activityhook"),
+                                 ["serve", "--config", config, "--log-format", "json"] + extra, stderrToStdout: true)
     let ready = await serve.waitForLine { $0.hasPrefix("activityhook ready") }
     try #require(ready != nil, "serve did not start")
     defer { serve.signal(SIGTERM) }
-    let result = try await body()
+    let result = try await body(serve)
     serve.signal(SIGTERM)
     #expect(await serve.waitForExit() == 0)
     return result

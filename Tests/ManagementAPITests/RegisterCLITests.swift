@@ -11,7 +11,7 @@ import Testing
             try await withSim { sim in
                 let port = try freePort()
                 let config = try writeAPIConfig(in: dir, simURL: sim.url, webhookPort: port)
-                try await withServe(config: config) {
+                try await withServe(config: config) { _ in
                     let first = try await activityhook(["register", "--config", config])
                     #expect(first.status == 0, "\(first.output)")
                     #expect(first.output.contains("TENANT"))
@@ -134,7 +134,7 @@ import Testing
                 #expect(failed.status == 1)
                 #expect(failed.lines.contains { $0.hasPrefix("FAILED: some subscriptions") })
                 #expect(failed.lines.contains { $0.contains("AF20021") })
-                try await withServe(config: config) {
+                try await withServe(config: config) { _ in
                     // The failed start above holds the guard for 15 minutes: the script reports that, too.
                     let held = try await Self.run(["-c", config])
                     #expect(held.status == 1)
