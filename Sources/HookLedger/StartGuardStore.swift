@@ -25,7 +25,9 @@ extension SQLiteLedger: StartGuardStore {
                 let last = try connection.scalar(
                     "SELECT last_start_at FROM subscription_starts WHERE tenant_id = ? AND content_type = ?",
                     [.text(tenant), .text(contentType)])?.int64
-                if let last, nowMs < last + intervalMs, nowMs >= last { return last + intervalMs }
+                // A claim "from the future" (the clock stepped back) still holds, unless the step is larger
+                // than the interval itself, which would otherwise block starts for that long.
+                if let last, nowMs < last + intervalMs, last - nowMs < intervalMs { return last + intervalMs }
                 try connection.run("""
                     INSERT INTO subscription_starts (tenant_id, content_type, last_start_at) VALUES (?, ?, ?)
                     ON CONFLICT (tenant_id, content_type) DO UPDATE SET last_start_at = excluded.last_start_at

@@ -47,7 +47,14 @@ extension ManagementAPIClient {
         while true {
             number += 1
             try await self.budget.acquire()
-            let token = try await self.tokens.token().value
+            let token: String
+            do {
+                token = try await self.tokens.token().value
+            } catch let error as TokenError where error.isTransient && number < self.settings.backoff.maxAttempts {
+                // Entra ID itself is down or throttling: back off like any transient failure.
+                try await Task.sleep(for: self.settings.backoff.delay(attempt: number, serverRequested: nil))
+                continue
+            }
             let failure: ManagementAPIError
             do {
                 switch try await attempt(token) {

@@ -63,8 +63,9 @@ public struct SubscriptionRegistrar: Sendable {
 
     /// Ensures `contentType` of `client`'s tenant; `current` is what `/list` said (nil: absent).
     /// With `force`, `/start` is called even when the listing looks right (Microsoft then answers AF20024).
+    /// The guard measures elapsed time on this machine's clock (not Microsoft's, whose estimate can move).
     public func ensure(_ contentType: String, current: Subscription?, client: ManagementAPIClient,
-                       force: Bool = false) async -> RegistrationResult {
+                       force: Bool = false, now: @Sendable () -> Date = { Date() }) async -> RegistrationResult {
         let tenant = client.settings.tenantId
         var result = RegistrationResult(tenantId: tenant, contentType: contentType,
                                         subscriptionStatus: current?.status ?? "missing",
@@ -73,7 +74,7 @@ public struct SubscriptionRegistrar: Sendable {
             return result
         }
         do {
-            if let next = try await self.guardian.claim(tenantId: tenant, contentType: contentType, now: client.skew.serverNow()) {
+            if let next = try await self.guardian.claim(tenantId: tenant, contentType: contentType, now: now()) {
                 result.action = .deferred
                 result.retryAt = next
                 return result

@@ -23,7 +23,7 @@ func freePort() throws -> UInt16 {
 /// Writes a config that points `api.apiRoot`/`api.loginUrl` at the simulator and `server.publicUrl` at
 /// `127.0.0.1:webhookPort`, for tenant A with the client secret.
 func writeAPIConfig(in directory: URL, simURL: String, webhookPort: UInt16, contentTypes: String = "[Audit.General, Audit.Exchange]",
-                    extraAPI: String = "") throws -> String {
+                    clientId: String = appA) throws -> String {
     let yaml = """
         server:
           listen: "127.0.0.1:\(webhookPort)"
@@ -36,10 +36,9 @@ func writeAPIConfig(in directory: URL, simURL: String, webhookPort: UInt16, cont
           apiRoot: "\(simURL)"
           loginUrl: "\(simURL)"
           publisherId: "\(publisher)"
-        \(extraAPI)
         tenants:
           - tenantId: "\(tenantA)"
-            clientId: "\(appA)"
+            clientId: "\(clientId)"
             clientSecret: "\(secretA)"
             contentTypes: \(contentTypes)
         sinks:

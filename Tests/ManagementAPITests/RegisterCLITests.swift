@@ -87,6 +87,19 @@ import Testing
         }
     }
 
+    @Test func registerWithoutTheDlpPermissionSaysWhatToGrant() async throws {
+        try await withTemporaryDirectory { dir in
+            try await withSim { sim in
+                let config = try writeAPIConfig(in: dir, simURL: sim.url, webhookPort: try freePort(), contentTypes: "[DLP.All]",
+                                                clientId: appNoDlp)
+                let result = try await activityhook(["register", "--config", config])
+                #expect(result.status == 1)
+                #expect(result.output.contains("failed: AF10001"))
+                #expect(result.output.contains("grant ActivityFeed.Read / ActivityFeed.ReadDlp and admin consent"))
+            }
+        }
+    }
+
     @Test func startGuardSurvivesARestart() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("ledger.sqlite").path

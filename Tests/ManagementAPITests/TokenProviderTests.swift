@@ -1,7 +1,7 @@
 import Foundation
 import HookConfig
 import HookHTTPClient
-import HookManagementAPI
+@testable import HookManagementAPI
 import HookTestSupport
 import Testing
 
@@ -96,6 +96,47 @@ import Testing
                 try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"list","kind":"expiredToken","count":2}]}"#)
                 let error = try await #require(throws: ManagementAPIError.self) { try await client.list() }
                 #expect(error.status == 401)
+                #expect(await client.tokens.fetchCount == 3)
+            }
+        }
+    }
+
+    @Test func shortTokensAreRefreshedFiveMinutesBeforeExpiry() throws {
+        let issued = Date(timeIntervalSince1970: 1_800_000_000)
+        let short = try TokenForm.parse(Array(#"{"access_token":"a.b.c","expires_in":"1200"}"#.utf8), obtainedAt: issued, tenantKey: "t")
+        #expect(short.expiresAt == issued.addingTimeInterval(1200))
+        #expect(short.refreshAt == issued.addingTimeInterval(900))
+        let long = try TokenForm.parse(Array(#"{"access_token":"a.b.c","expires_in":5400}"#.utf8), obtainedAt: issued, tenantKey: "t")
+        #expect(long.refreshAt == issued.addingTimeInterval(2700))
+        #expect(throws: TokenError.self) { try TokenForm.parse(Array("{}".utf8), obtainedAt: issued, tenantKey: "t") }
+    }
+
+    @Test func certificateAssertionUsesMicrosoftsClock() async throws {
+        try await withTemporaryDirectory { dir in
+            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let scenario = SimEnv.scenario(extraApps: #","certificateFiles":["\#(pki.clientCertificate)"]"#)
+            try await withSim(scenario) { sim in
+                // Microsoft is ten minutes ahead: an assertion made on our clock has already expired there.
+                try await sim.control("POST", "clock", #"{"advanceSeconds":600}"#)
+                try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"*","kind":"dateSkew","skewSeconds":0}]}"#)
+                let credential = TenantCredential.certificate(
+                    CertificateCredential(certificate: pki.clientCertificate, privateKey: pki.clientKey))
+                let skew = ClockSkew()
+                let provider = TokenProvider(settings: sim.tokenSettings(credential: credential), http: sim.http, skew: skew)
+                _ = try await provider.token()
+                #expect(abs(skew.seconds - 600) < 3)
+                #expect(try await sim.counter("tokensRefused") == 1)
+                #expect(try await sim.counter("tokensIssued") == 1)
+            }
+        }
+    }
+
+    @Test func transientTokenFailuresAreRetried() async throws {
+        try await withTemporaryDirectory { _ in
+            try await withSim { sim in
+                try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"token","kind":"5xx","status":503,"count":2}]}"#)
+                let client = sim.client()
+                #expect(try await client.list().isEmpty)
                 #expect(await client.tokens.fetchCount == 3)
             }
         }
