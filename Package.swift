@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "ManagementAPITests",
             dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
-                           "HookCrypto", "HookMetrics", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
+                           "HookCrypto", "HookMetrics", "HookJSON", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

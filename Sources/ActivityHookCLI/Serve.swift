@@ -51,7 +51,12 @@ struct Serve: AsyncParsableCommand {
         // Shutdown runs in reverse order: the HTTP servers drain first, then the ledger checkpoints and closes.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] =
             [.init(service: LedgerService(ledger: ledger, logger: logger))] + built.servers.map { .init(service: $0) }
-        let apiHTTP = try? HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: loaded.config.api.caFile))
+        var apiHTTP: HTTPClient?
+        do {
+            apiHTTP = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: loaded.config.api.caFile))
+        } catch {
+            logger.error("webhook watchdog disabled: cannot create the API client", metadata: ["error": "\(error)"])
+        }
         defer { apiHTTP?.shutdown() }
         if self.watchdogInterval > 0, let apiHTTP {
             services.append(.init(service: self.watchdog(loaded.config, ledger: ledger, http: apiHTTP,

@@ -1,4 +1,5 @@
 import Foundation
+import HookJSON
 
 /// What `register` (and the watchdog) did for one tenant × content type.
 public struct RegistrationResult: Sendable {
@@ -55,10 +56,14 @@ public struct SubscriptionRegistrar: Sendable {
     /// The start guard.
     public let guardian: StartGuard
 
+    /// A webhook of ours that expires sooner than this is renewed (re-registered without an expiration).
+    public let renewWithin: Duration
+
     /// Creates a registrar.
-    public init(webhook: WebhookInfo, guard startGuard: StartGuard) {
+    public init(webhook: WebhookInfo, guard startGuard: StartGuard, renewWithin: Duration = .seconds(3600)) {
         self.webhook = webhook
         self.guardian = startGuard
+        self.renewWithin = renewWithin
     }
 
     /// Ensures `contentType` of `client`'s tenant; `current` is what `/list` said (nil: absent).
@@ -70,7 +75,8 @@ public struct SubscriptionRegistrar: Sendable {
         var result = RegistrationResult(tenantId: tenant, contentType: contentType,
                                         subscriptionStatus: current?.status ?? "missing",
                                         webhookStatus: Self.webhookStatus(current, expected: self.webhook), action: .none)
-        if !force, let current, current.isServing(address: self.webhook.address, authId: self.webhook.authId) {
+        if !force, let current, current.isServing(address: self.webhook.address, authId: self.webhook.authId),
+           !self.expiresSoon(current.webhook, serverNow: client.skew.serverNow()) {
             return result
         }
         do {
@@ -94,6 +100,13 @@ public struct SubscriptionRegistrar: Sendable {
             result.error = error
         }
         return result
+    }
+
+    /// True when `webhook` has an expiration (Microsoft's time) within ``renewWithin``: renewing it before it
+    /// passes keeps notifications flowing; an unreadable expiration is left alone.
+    func expiresSoon(_ webhook: WebhookInfo?, serverNow: Date) -> Bool {
+        guard let text = webhook?.expiration, !text.isEmpty, let expiry = Timestamp.parse(text) else { return false }
+        return expiry.timeIntervalSince(serverNow) < Backoff.seconds(self.renewWithin)
     }
 
     /// The webhook column: Microsoft's status, or `none`, or `foreign` when it points elsewhere.

@@ -1,6 +1,7 @@
 import Foundation
 import HookHTTPClient
 import HookHTTPServer
+import HookJSON
 import HookLedger
 import HookManagementAPI
 import HookMetrics
@@ -64,6 +65,15 @@ func eventually(within seconds: Double = 20, _ what: String, _ condition: () asy
                     let text = registry.render()
                     #expect(text.contains(#"activityhook_webhook_reregistrations_total{content_type="Audit.General",outcome="started",tenant="\#(tenantA)"} 2"#),
                             "\(text)")
+
+                    // Our webhook with an expiration in 30 minutes (Microsoft's time) is renewed without one.
+                    let soon = Timestamp.format(client.skew.serverNow().addingTimeInterval(1800))
+                    _ = try await client.start("Audit.General", webhook: WebhookInfo(address: address, authId: "auth", expiration: soon))
+                    #expect(try await client.list().first { $0.contentType == "Audit.General" }?.webhook?.expiration?.isEmpty == false)
+                    #expect(await watchdog.checkOnce().map(\.action) == [.started, .none])
+                    let renewed = try await client.list().first { $0.contentType == "Audit.General" }?.webhook
+                    #expect(renewed?.expiration ?? "" == "")
+                    #expect(renewed?.status == "enabled")
 
                     // A webhook pointing elsewhere is taken back, unless the start guard says wait.
                     _ = try await client.start("Audit.General", webhook: WebhookInfo(address: address + "/other", authId: nil))
