@@ -92,6 +92,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Management Activity API client: tokens, subscriptions, content, throttling, start guard (issue 5).
+        .target(
+            name: "HookManagementAPI",
+            dependencies: [
+                "HookHTTPClient", "HookCrypto", "HookConfig", "HookJSON", "HookLedger", "HookMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
         .target(
             name: "HookSimulator",
@@ -108,6 +118,7 @@ let package = Package(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
+                "HookManagementAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -163,6 +174,13 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport", "HookSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ManagementAPITests",
+            dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
+                           "HookCrypto", "HookMetrics", "HookJSON", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,21 +12,6 @@ extension PendingCommand {
     }
 }
 
-struct Register: PendingCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Make sure every tenant × content type subscription is enabled with this webhook.")
-    static let waitsFor = "issue #5, Management API client and subscription lifecycle"
-    @OptionGroup var global: GlobalOptions
-}
-
-struct Status: PendingCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show subscriptions and webhook status from Microsoft beside the ledger's counts.")
-    static let waitsFor = "issue #5, Management API client and subscription lifecycle"
-    @OptionGroup var global: GlobalOptions
-    @Flag(help: "Print JSON instead of a table.") var json = false
-}
-
 struct Backfill: PendingCommand {
     static let configuration = CommandConfiguration(
         abstract: "List and queue the content of a past time range (at most 7 days back).")

@@ -4,6 +4,7 @@ import HookConfig
 import HookHTTPClient
 import HookHTTPServer
 import HookLedger
+import HookManagementAPI
 import HookReceiver
 import Logging
 import ServiceLifecycle
@@ -19,6 +20,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Seconds to wait for in-flight work on shutdown before exiting anyway.")
     var shutdownTimeout: Double = 30
+
+    @Option(help: "Seconds between webhook watchdog checks (re-registers a disabled, expired, missing or foreign webhook); 0 turns it off.")
+    var watchdogInterval: Int = 300
+
+    @Option(help: ArgumentHelp("Minimum seconds between two /start calls per tenant × content type.", visibility: .hidden))
+    var startInterval: Int = 900
 
     func run() async throws {
         let loaded = try self.global.loadConfig()
@@ -39,12 +46,37 @@ struct Serve: AsyncParsableCommand {
         }
         built.health.set(ready: true)
         // Shutdown runs in reverse order: the HTTP servers drain first, then the ledger checkpoints and closes.
-        let services: [any Service] = [LedgerService(ledger: ledger, logger: logger)] + built.servers
+        var services: [any Service] = [LedgerService(ledger: ledger, logger: logger)] + built.servers
+        var apiHTTP: HTTPClient?
+        do {
+            apiHTTP = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: loaded.config.api.caFile))
+        } catch {
+            logger.error("webhook watchdog disabled: cannot create the API client", metadata: ["error": "\(error)"])
+        }
+        defer { apiHTTP?.shutdown() }
+        if self.watchdogInterval > 0, let apiHTTP {
+            services.append(self.watchdog(loaded.config, ledger: ledger, http: apiHTTP, metrics: built.metrics, logger: logger))
+        }
         try await ServiceRunner.run(services, logger: logger) {
             let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
             print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
             fflush(nil)
         }
         logger.info("activityhook stopped")
+    }
+
+    /// The webhook watchdog over every configured tenant, sharing the ledger's start guard with `register`.
+    private func watchdog(_ config: ActivityHookConfig, ledger: SQLiteLedger, http: HTTPClient, metrics: ReceiverMetrics,
+                          logger: Logger) -> WebhookWatchdog {
+        let targets = config.tenants.indices.map { index in
+            WebhookWatchdog.Target(client: ManagementAPIClient.make(config: config, tenantIndex: index, http: http),
+                                   contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
+        }
+        let webhook = WebhookInfo(address: config.server.publicURL,
+                                  authId: config.server.authId.isEmpty ? nil : config.server.authId.reveal())
+        let registrar = SubscriptionRegistrar(webhook: webhook,
+                                              guard: StartGuard(store: ledger, interval: .seconds(self.startInterval)))
+        return WebhookWatchdog(targets: targets, registrar: registrar, interval: .seconds(self.watchdogInterval),
+                               registry: metrics.registry, logger: logger)
     }
 }

@@ -39,6 +39,16 @@ enum LedgerSchema {
                 PRIMARY KEY (blob_id, sink)
             );
             """),
+        SQLiteMigration(version: 2, name: "subscription start guard", sql: """
+            -- When /subscriptions/start was last attempted per tenant × content type: Microsoft allows one
+            -- per 15 minutes, and keeping it here means a restart cannot break that rule.
+            CREATE TABLE subscription_starts (
+                tenant_id     TEXT    NOT NULL,
+                content_type  TEXT    NOT NULL,
+                last_start_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, content_type)
+            );
+            """),
     ]
 }
 

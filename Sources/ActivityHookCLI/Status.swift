@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HookConfig
+import HookHTTPClient
+import HookLedger
+import HookManagementAPI
+
+/// `activityhook status`: subscriptions and webhook status from Microsoft beside the ledger's counts.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show subscriptions and webhook status from Microsoft beside the ledger's counts.",
+        discussion: "Exits 1 when Microsoft could not be asked for some tenant (the row says why).")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    struct Row {
+        var tenantId: String
+        var contentType: String
+        var subscription: String
+        var webhook: String
+        var address: String
+        var counts: [BlobState: Int]
+        var error: String?
+    }
+
+    func run() async throws {
+        let loaded = try self.global.loadConfig()
+        let session = try await ManagementSession.open(loaded.config, for: "status")
+        let summary = try await session.ledger.summary(now: Date())
+        var rows: [Row] = []
+        for (index, client) in session.clients.enumerated() {
+            let tenant = loaded.config.tenants[index]
+            var listed: [Subscription] = []
+            var failure: String?
+            do { listed = try await client.list() } catch { failure = "\(error)" }
+            for type in tenant.contentTypes {
+                let found = listed.first { $0.contentType.lowercased() == type.rawValue.lowercased() }
+                var counts: [BlobState: Int] = [:]
+                for count in summary.counts where count.tenantId == tenant.tenantId.lowercased()
+                    && count.contentType.lowercased() == type.rawValue.lowercased() {
+                    counts[count.state, default: 0] += count.count
+                }
+                rows.append(Row(tenantId: tenant.tenantId, contentType: type.rawValue,
+                                subscription: failure == nil ? (found?.status ?? "missing") : "?",
+                                webhook: failure == nil ? (found?.webhook?.status ?? "none") : "?",
+                                address: found?.webhook?.address ?? "", counts: counts, error: failure))
+            }
+        }
+        await session.close()
+        print(self.json ? Self.renderJSON(rows) : Self.renderText(rows, webhook: loaded.config.server.publicURL))
+        if rows.contains(where: { $0.error != nil }) {
+            for row in rows { if let error = row.error { printError("error: \(row.tenantId) \(row.contentType): \(error)") } }
+            throw ExitCode(1)
+        }
+    }
+
+    static func renderText(_ rows: [Row], webhook: String) -> String {
+        let states = BlobState.allCases
+        return renderTable(["TENANT", "CONTENT TYPE", "SUBSCRIPTION", "WEBHOOK", "OURS"] + states.map { $0.rawValue.uppercased() },
+                           rows.map { row in
+            [row.tenantId, row.contentType, row.subscription, row.webhook,
+             row.address.isEmpty ? "-" : (row.address == webhook ? "yes" : "no")] + states.map { String(row.counts[$0] ?? 0) }
+        })
+    }
+
+    static func renderJSON(_ rows: [Row]) -> String {
+        let items = rows.map { row in
+            let counts = BlobState.allCases.map { #""\#($0.rawValue)":\#(row.counts[$0] ?? 0)"# }.joined(separator: ",")
+            var fields = [#""tenantId":"\#(jsonEscaped(row.tenantId))""#, #""contentType":"\#(jsonEscaped(row.contentType))""#,
+                          #""subscriptionStatus":"\#(jsonEscaped(row.subscription))""#, #""webhookStatus":"\#(jsonEscaped(row.webhook))""#,
+                          #""webhookAddress":"\#(jsonEscaped(row.address))""#, #""ledger":{\#(counts)}"#]
+            if let error = row.error { fields.append(#""error":"\#(jsonEscaped(error))""#) }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        return #"{"subscriptions":[\#(items.joined(separator: ","))]}"#
+    }
+}
