@@ -16,7 +16,7 @@ struct ManagementSession {
     /// Opens everything for `config`; fails with a one-line message.
     static func open(_ config: ActivityHookConfig) async throws -> ManagementSession {
         let http = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: config.api.caFile))
-        let clients = config.tenants.indices.map { ManagementAPIClient.make(config: config, tenantIndex: $0, http: http) }
+        let clients = ManagementAPIClient.makeAll(config: config, http: http)
         let ledger = try await SQLiteLedger.open(path: config.state.path)
         return ManagementSession(config: config, http: http, clients: clients, ledger: ledger)
     }

@@ -25,7 +25,8 @@ struct Register: AsyncParsableCommand {
         let loaded = try self.global.loadConfig()
         let session = try await ManagementSession.open(loaded.config, for: "register")
         let registrar = SubscriptionRegistrar(
-            webhook: session.webhook, guard: StartGuard(store: session.ledger, interval: .seconds(self.startInterval)))
+            webhook: session.webhook, guard: StartGuard(store: session.ledger, interval: .seconds(self.startInterval)),
+            webhookLifetime: loaded.config.server.webhookExpiration)
         var results: [RegistrationResult] = []
         for (index, client) in session.clients.enumerated() {
             let tenant = loaded.config.tenants[index]

@@ -68,14 +68,16 @@ struct Serve: AsyncParsableCommand {
     /// The webhook watchdog over every configured tenant, sharing the ledger's start guard with `register`.
     private func watchdog(_ config: ActivityHookConfig, ledger: SQLiteLedger, http: HTTPClient, metrics: ReceiverMetrics,
                           logger: Logger) -> WebhookWatchdog {
+        // One client per tenant for the whole process: every caller shares its budget and token cache.
+        let clients = ManagementAPIClient.makeAll(config: config, http: http)
         let targets = config.tenants.indices.map { index in
-            WebhookWatchdog.Target(client: ManagementAPIClient.make(config: config, tenantIndex: index, http: http),
-                                   contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
+            WebhookWatchdog.Target(client: clients[index], contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
         }
         let webhook = WebhookInfo(address: config.server.publicURL,
                                   authId: config.server.authId.isEmpty ? nil : config.server.authId.reveal())
         let registrar = SubscriptionRegistrar(webhook: webhook,
-                                              guard: StartGuard(store: ledger, interval: .seconds(self.startInterval)))
+                                              guard: StartGuard(store: ledger, interval: .seconds(self.startInterval)),
+                                              webhookLifetime: config.server.webhookExpiration)
         return WebhookWatchdog(targets: targets, registrar: registrar, interval: .seconds(self.watchdogInterval),
                                registry: metrics.registry, logger: logger)
     }

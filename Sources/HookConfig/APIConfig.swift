@@ -12,6 +12,9 @@ public struct APIConfig: Sendable {
     public var caFile: String?
     /// Token endpoint flavour (`api.tokenEndpoint`, default `v2`).
     public var tokenEndpoint: TokenEndpoint
+    /// Requests per minute per tenant, shared by every caller of the API (`api.requestsPerMinute`,
+    /// default 2000, Microsoft's baseline; raise it only after Microsoft raised your tenant's limit).
+    public var requestsPerMinute: Int
 
     /// Creates the section with the documented defaults.
     public init(
@@ -20,7 +23,8 @@ public struct APIConfig: Sendable {
         apiRoot: String? = nil,
         loginURL: String? = nil,
         caFile: String? = nil,
-        tokenEndpoint: TokenEndpoint = .v2
+        tokenEndpoint: TokenEndpoint = .v2,
+        requestsPerMinute: Int = 2000
     ) {
         self.cloud = cloud
         self.publisherId = publisherId
@@ -28,6 +32,7 @@ public struct APIConfig: Sendable {
         self.loginURL = loginURL
         self.caFile = caFile
         self.tokenEndpoint = tokenEndpoint
+        self.requestsPerMinute = requestsPerMinute
     }
 
     /// The API root requests go to: the override if set, else the cloud's root. No trailing slash.

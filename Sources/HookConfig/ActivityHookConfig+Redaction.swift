@@ -36,6 +36,7 @@ extension ServerConfig {
             ("adminListen", .optional(self.adminListen?.description)),
             ("healthz", .plain(String(self.healthz))),
             ("metrics", .plain(String(self.metrics))),
+            ("webhookExpiration", .optional(self.webhookExpiration.map(ConfigDuration.format))),
         ]
         if let tls = self.tls {
             pairs.append(("tls", .mapping([
@@ -57,6 +58,7 @@ extension APIConfig {
             ("loginUrl", .string(self.resolvedLoginURL)),
             ("caFile", .optional(self.caFile)),
             ("tokenEndpoint", .string(self.tokenEndpoint.rawValue)),
+            ("requestsPerMinute", .plain(String(self.requestsPerMinute))),
         ])
     }
 }

@@ -28,11 +28,12 @@ extension ConfigSections {
         }
         let healthz = m.optional("healthz")?.bool() ?? defaults.healthz
         let metrics = m.optional("metrics")?.bool() ?? defaults.metrics
+        let webhookExpiration = m.optional("webhookExpiration")?.duration(minimum: .seconds(6 * 3_600), maximum: .seconds(3_650 * 86_400))
         m.finish()
         return ServerConfig(
             listen: listen, path: path, publicURL: publicURL, authId: authId, maxBodyBytes: maxBodyBytes,
             tls: tls, connectionLimit: connectionLimit, connectionTimeout: connectionTimeout, threads: threads,
-            adminListen: adminListen, healthz: healthz, metrics: metrics
+            adminListen: adminListen, healthz: healthz, metrics: metrics, webhookExpiration: webhookExpiration
         )
     }
 
@@ -62,9 +63,10 @@ extension ConfigSections {
             "token endpoint", accepted: TokenEndpoint.allCases.map(\.rawValue),
             parse: { TokenEndpoint(rawValue: $0.lowercased()) }
         ) ?? defaults.tokenEndpoint
+        let requestsPerMinute = m.optional("requestsPerMinute")?.int(in: 1...1_000_000) ?? defaults.requestsPerMinute
         m.finish()
         return APIConfig(cloud: cloud, publisherId: publisherId, apiRoot: apiRoot, loginURL: loginURL,
-                         caFile: caFile, tokenEndpoint: tokenEndpoint)
+                         caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute)
     }
 
     static func workers(_ m: ConfigMapping) -> WorkersConfig {

@@ -25,6 +25,9 @@ public struct ServerConfig: Sendable {
     public var healthz: Bool
     /// Whether `/metrics` (Prometheus text format) is served (`server.metrics`, default true).
     public var metrics: Bool
+    /// How long a registered webhook stays valid (`server.webhookExpiration`); nil registers no expiry.
+    /// The watchdog renews it before it passes.
+    public var webhookExpiration: Duration?
 
     /// Creates the section; everything but the public URL and the auth id has a default.
     public init(
@@ -39,7 +42,8 @@ public struct ServerConfig: Sendable {
         threads: Int = 2,
         adminListen: ListenAddress? = nil,
         healthz: Bool = true,
-        metrics: Bool = true
+        metrics: Bool = true,
+        webhookExpiration: Duration? = nil
     ) {
         self.listen = listen
         self.path = path
@@ -53,6 +57,7 @@ public struct ServerConfig: Sendable {
         self.adminListen = adminListen
         self.healthz = healthz
         self.metrics = metrics
+        self.webhookExpiration = webhookExpiration
     }
 }
 

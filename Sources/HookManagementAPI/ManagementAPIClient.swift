@@ -53,9 +53,18 @@ public final class ManagementAPIClient: Sendable {
         self.skew = skew
     }
 
-    /// A client for `config.tenants[index]`, with its own token provider and clock-skew tracker.
+    /// One client per configured tenant. A process creates these once and hands the same client to every
+    /// caller of a tenant (lifecycle, watchdog, and later the poller and workers), so that they share one
+    /// request budget (`api.requestsPerMinute`) and one token cache.
+    public static func makeAll(config: ActivityHookConfig, http: HTTPClient) -> [ManagementAPIClient] {
+        config.tenants.indices.map { Self.make(config: config, tenantIndex: $0, http: http) }
+    }
+
+    /// A client for `config.tenants[index]`, with its own token provider, clock-skew tracker and (unless
+    /// given) a budget of `api.requestsPerMinute`.
     public static func make(config: ActivityHookConfig, tenantIndex index: Int, http: HTTPClient,
-                            budget: RequestBudget = RequestBudget(), backoff: Backoff = Backoff()) -> ManagementAPIClient {
+                            budget: RequestBudget? = nil, backoff: Backoff = Backoff()) -> ManagementAPIClient {
+        let budget = budget ?? RequestBudget(perMinute: config.api.requestsPerMinute)
         let tenant = config.tenants[index]
         let skew = ClockSkew()
         let tokens = TokenProvider(settings: .management(config, tenantIndex: index), http: http, skew: skew)

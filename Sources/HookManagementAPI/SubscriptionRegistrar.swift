@@ -59,11 +59,24 @@ public struct SubscriptionRegistrar: Sendable {
     /// A webhook of ours that expires sooner than this is renewed (re-registered without an expiration).
     public let renewWithin: Duration
 
+    /// How long a registration stays valid (`server.webhookExpiration`); nil registers no expiry.
+    public let webhookLifetime: Duration?
+
     /// Creates a registrar.
-    public init(webhook: WebhookInfo, guard startGuard: StartGuard, renewWithin: Duration = .seconds(3600)) {
+    public init(webhook: WebhookInfo, guard startGuard: StartGuard, renewWithin: Duration = .seconds(3600),
+                webhookLifetime: Duration? = nil) {
         self.webhook = webhook
         self.guardian = startGuard
         self.renewWithin = renewWithin
+        self.webhookLifetime = webhookLifetime
+    }
+
+    /// The webhook body for `/start`: with a lifetime, its expiration is that far past Microsoft's now.
+    func registration(serverNow: Date) -> WebhookInfo {
+        guard let lifetime = self.webhookLifetime else { return self.webhook }
+        var hook = self.webhook
+        hook.expiration = Timestamp.format(serverNow.addingTimeInterval(Backoff.seconds(lifetime)))
+        return hook
     }
 
     /// Ensures `contentType` of `client`'s tenant; `current` is what `/list` said (nil: absent).
@@ -85,7 +98,7 @@ public struct SubscriptionRegistrar: Sendable {
                 result.retryAt = next
                 return result
             }
-            switch try await client.start(contentType, webhook: self.webhook) {
+            switch try await client.start(contentType, webhook: self.registration(serverNow: client.skew.serverNow())) {
             case .started(let subscription):
                 result.action = .started
                 result.subscriptionStatus = subscription.status.isEmpty ? "enabled" : subscription.status

@@ -111,3 +111,28 @@ struct ModelTests {
         #expect(alerts.format == .teams && alerts.ratePerMinute == 5 && alerts.recordTypes == [28, 40, 41, 47])
     }
 }
+
+@Suite("API budget and webhook lifetime keys")
+struct BudgetAndLifetimeTests {
+    @Test("api.requestsPerMinute defaults to 2000 and is configurable; server.webhookExpiration is optional")
+    func keys() throws {
+        let defaults = try ConfigFixtures.parse(ConfigFixtures.minimal).config
+        #expect(defaults.api.requestsPerMinute == 2000)
+        #expect(defaults.server.webhookExpiration == nil)
+        let yaml = ConfigFixtures.minimal(replacing: "authId: test-auth-id-value",
+                                          with: "authId: test-auth-id-value\n  webhookExpiration: 7d")
+            + "api:\n  requestsPerMinute: 500\n"
+        let config = try ConfigFixtures.parse(yaml).config
+        #expect(config.api.requestsPerMinute == 500)
+        #expect(config.server.webhookExpiration == .seconds(7 * 86_400))
+        #expect(config.redactedYAML().contains("requestsPerMinute: 500"))
+    }
+
+    @Test("out-of-range values name their key")
+    func broken() {
+        ConfigFixtures.expectIssue(ConfigFixtures.minimal + "api:\n  requestsPerMinute: 0\n", at: "api.requestsPerMinute", containing: "must be between 1 and 1000000")
+        ConfigFixtures.expectIssue(
+            ConfigFixtures.minimal(replacing: "authId: test-auth-id-value", with: "authId: test-auth-id-value\n  webhookExpiration: 1h"),
+            at: "server.webhookExpiration", containing: "must be at least 6h")
+    }
+}

@@ -115,3 +115,32 @@ func eventually(within seconds: Double = 20, _ what: String, _ condition: () asy
         }
     }
 }
+
+/// `server.webhookExpiration`: registrations carry an expiration that far in Microsoft's future.
+@Suite struct WebhookLifetimeTests {
+    @Test func registrationCarriesTheConfiguredExpiration() async throws {
+        try await withTemporaryDirectory { dir in
+            try await withSim(SimEnv.scenario(settings: "")) { sim in
+                let hook = StatusWebhook()
+                let server = try HTTPServer(configuration: HTTPServerConfiguration(), handler: hook, logger: quietLogger)
+                let address = "http://127.0.0.1:\(server.port)/hook"
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await server.run() }
+                    defer { server.shutdown() }
+                    let ledger = try await SQLiteLedger.open(path: dir.appendingPathComponent("ledger.sqlite").path)
+                    let client = sim.client()
+                    let registrar = SubscriptionRegistrar(webhook: WebhookInfo(address: address, authId: "auth"),
+                                                          guard: StartGuard(store: ledger, interval: .zero),
+                                                          webhookLifetime: .seconds(7 * 86_400))
+                    let result = await registrar.ensure("Audit.General", current: nil, client: client)
+                    #expect(result.action == .started)
+                    let listed = try await client.list().first { $0.contentType == "Audit.General" }?.webhook
+                    let expiry = try #require(listed?.expiration.flatMap(Timestamp.parse))
+                    let expected = client.skew.serverNow().addingTimeInterval(7 * 86_400)
+                    #expect(abs(expiry.timeIntervalSince(expected)) < 120)
+                    await ledger.close()
+                }
+            }
+        }
+    }
+}
