@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Request budgets (§8): 2,000 requests per minute per tenant by default, in fixed one-minute
-/// windows, and the `/start` waiting period per tenant and content type (§3.1).
+/// Request budgets (§8): 2,000 requests per minute per tenant by default, in one-minute windows that
+/// start at a pool's first request (not at wall-clock minutes, so that a burst is judged the same
+/// whenever it happens), and the `/start` waiting period per tenant and content type (§3.1).
 ///
 /// `PublisherIdentifier` is accounted for: calls that carry one count against the budget of
 /// (tenant, publisher); calls without one all share a single pool across every tenant. That is
@@ -10,7 +11,7 @@ import Synchronization
 /// the parameter competes with every other such client.
 final class Throttle: Sendable {
     private struct Window {
-        var minute: Int
+        var start: Date
         var count: Int
     }
 
@@ -18,11 +19,10 @@ final class Throttle: Sendable {
 
     /// Counts one request; returns false when the pool's budget for this minute is spent.
     func admit(tenant: String, publisher: String?, budget: Int, now: Date) -> Bool {
-        let minute = Int(now.timeIntervalSince1970 / 60)
         let key = publisher.map { "\(tenant)|\($0.lowercased())" } ?? "shared-pool"
         return self.windows.withLock { windows in
-            var window = windows[key] ?? Window(minute: minute, count: 0)
-            if window.minute != minute { window = Window(minute: minute, count: 0) }
+            var window = windows[key] ?? Window(start: now, count: 0)
+            if now.timeIntervalSince(window.start) >= 60 || now < window.start { window = Window(start: now, count: 0) }
             window.count += 1
             windows[key] = window
             return window.count <= budget
