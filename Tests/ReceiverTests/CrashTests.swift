@@ -51,11 +51,11 @@ struct CrashTests {
                                     method: "POST", url: "http://127.0.0.1:\(port)/activity-webhook",
                                     headers: ["Content-Type": "application/json", "Webhook-AuthID": self.auth], body: self.body(ids))
                                 guard let response = try? await client.execute(request) else { continue }
-                                if response.status == 200 { acked.withLock { $0.formUnion(ids) } }
+                                if response.status == 200 { acked.add(ids) }
                             }
                         }
                     }
-                    while acked.withLock({ $0.count }) < threshold { await Task.yield() }
+                    await acked.wait(untilCount: threshold)
                     child.signal(SIGKILL)
                     _ = await child.waitForExit()
                     group.cancelAll()
@@ -85,8 +85,31 @@ struct CrashTests {
     }
 }
 
-/// The contentIds acknowledged with 200, shared by the flood workers.
+/// The contentIds acknowledged with 200, shared by the flood workers; the test waits (without polling)
+/// until enough have arrived.
 final class AckedSet: Sendable {
-    private let ids = Mutex<Set<String>>([])
-    func withLock<R: Sendable>(_ body: (inout Set<String>) -> R) -> R { self.ids.withLock { body(&$0) } }
+    private let state = Mutex<(ids: Set<String>, waiter: (count: Int, continuation: CheckedContinuation<Void, Never>)?)>(([], nil))
+
+    func withLock<R: Sendable>(_ body: (inout Set<String>) -> R) -> R { self.state.withLock { body(&$0.ids) } }
+
+    func add(_ ids: [String]) {
+        let ready = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.ids.formUnion(ids)
+            guard let waiter = state.waiter, state.ids.count >= waiter.count else { return nil }
+            state.waiter = nil
+            return waiter.continuation
+        }
+        ready?.resume()
+    }
+
+    func wait(untilCount count: Int) async {
+        await withCheckedContinuation { continuation in
+            let already = self.state.withLock { state -> Bool in
+                if state.ids.count >= count { return true }
+                state.waiter = (count, continuation)
+                return false
+            }
+            if already { continuation.resume() }
+        }
+    }
 }
