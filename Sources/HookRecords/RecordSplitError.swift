@@ -38,5 +38,6 @@ public struct RecordSplitError: Error, CustomStringConvertible, Equatable, Senda
         self.message = message
     }
 
+    /// The message for logs and for the ledger's stored reason of a dead blob.
     public var description: String { "content blob is not a valid record array at byte \(self.offset): \(self.message)" }
 }

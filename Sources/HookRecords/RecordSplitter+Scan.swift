@@ -38,8 +38,7 @@ extension RecordSplitter {
         var records: [SplitRecord] = []
         let count = bytes.count
         var index = 0
-        // Where the current record's bytes begin in this chunk (0 when it began in an earlier one).
-        var pieceStart = 0
+        self.pieceStart = 0
         while index < count {
             let byte = bytes[index]
             switch self.state {
@@ -51,7 +50,7 @@ extension RecordSplitter {
                     index += 1
                 }
                 guard index < count else { break }
-                try self.stringByte(bytes[index], at: &index)
+                try self.stringByte(bytes[index], at: &index, in: bytes)
             case .start:
                 index += 1
                 if isWhitespace(byte) { continue }
@@ -65,10 +64,11 @@ extension RecordSplitter {
                 }
                 guard self.limits.maxDepth >= 2 else { throw self.error(.tooDeep, index, "nested too deep") }
                 self.recordStart = self.consumed + index
-                pieceStart = index
+                self.pieceStart = index
                 self.containers.removeAll(keepingCapacity: true)
                 self.containers.append(true)
-                self.members.removeAll(keepingCapacity: true)
+                self.fields.removeAll(keepingCapacity: true)
+                self.seenFields = 0
                 self.state = .keyOrObjectEnd
                 index += 1
             case .arrayNext:
@@ -85,13 +85,11 @@ extension RecordSplitter {
             case .keyOrObjectEnd, .key:
                 if isWhitespace(byte) { index += 1; continue }
                 if byte == UInt8(ascii: "}"), self.state == .keyOrObjectEnd {
-                    try self.close(at: &index, bytes, pieceStart: pieceStart, into: &records)
+                    try self.close(at: &index, bytes, into: &records)
                     continue
                 }
                 guard byte == UInt8(ascii: "\"") else { throw self.error(.invalidJSON, index, "expected a string key") }
-                if self.containers.count == 1 {
-                    self.members.append(TopLevelMember(keyStart: self.relative(index)))
-                }
+                if self.containers.count == 1 { self.keyStart = self.relative(index) }
                 self.stringIsKey = true
                 self.stringEscaped = false
                 self.state = .string
@@ -104,7 +102,7 @@ extension RecordSplitter {
             case .value, .valueOrArrayEnd:
                 if isWhitespace(byte) { index += 1; continue }
                 if byte == UInt8(ascii: "]"), self.state == .valueOrArrayEnd {
-                    try self.close(at: &index, bytes, pieceStart: pieceStart, into: &records)
+                    try self.close(at: &index, bytes, into: &records)
                     continue
                 }
                 try self.beginValue(byte, at: index)
@@ -117,12 +115,12 @@ extension RecordSplitter {
                     self.state = inObject ? .key : .value
                     index += 1
                 case UInt8(ascii: "}") where inObject, UInt8(ascii: "]") where !inObject:
-                    try self.close(at: &index, bytes, pieceStart: pieceStart, into: &records)
+                    try self.close(at: &index, bytes, into: &records)
                 default:
                     throw self.error(.invalidJSON, index, inObject ? "expected ',' or '}'" : "expected ',' or ']'")
                 }
             case .escape, .unicodeEscape, .lowSurrogateBackslash, .utf8:
-                try self.stringByte(byte, at: &index)
+                try self.stringByte(byte, at: &index, in: bytes)
             case .literal:
                 guard byte == self.literal.utf8Start[self.literalIndex] else {
                     throw self.error(.invalidJSON, index, "invalid literal")
@@ -135,9 +133,9 @@ extension RecordSplitter {
             }
         }
         if self.state.isInsideRecord {
-            let size = self.pending.count + count - pieceStart
+            let size = self.pending.count + count - self.pieceStart
             guard size <= self.limits.maxRecordBytes else { throw self.tooLarge() }
-            self.pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pieceStart..<count]))
+            self.pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[self.pieceStart..<count]))
         }
         self.consumed += count
         return records
@@ -152,14 +150,14 @@ extension RecordSplitter {
     }
 
     /// Closes the container whose `}` or `]` is at `index`; closing the record's own object emits it.
-    mutating func close(at index: inout Int, _ bytes: UnsafeBufferPointer<UInt8>, pieceStart: Int,
+    mutating func close(at index: inout Int, _ bytes: UnsafeBufferPointer<UInt8>,
                         into records: inout [SplitRecord]) throws(RecordSplitError) {
         self.containers.removeLast()
         index += 1
         guard self.containers.isEmpty else { self.state = .afterValue; return }
         self.state = .arrayNext
         guard self.consumed + index - self.recordStart <= self.limits.maxRecordBytes else { throw self.tooLarge() }
-        let piece = UnsafeBufferPointer(rebasing: bytes[pieceStart..<index])
+        let piece = UnsafeBufferPointer(rebasing: bytes[self.pieceStart..<index])
         let recordBytes: [UInt8]
         if self.pending.isEmpty {
             recordBytes = Array(piece)
@@ -169,7 +167,7 @@ extension RecordSplitter {
             recordBytes = self.pending.withUnsafeBufferPointer { Array($0) }
             self.pending.removeAll(keepingCapacity: true)
         }
-        records.append(try SplitRecord.make(bytes: recordBytes, offset: self.recordStart, members: self.members))
+        records.append(SplitRecord.make(bytes: recordBytes, offset: self.recordStart, fields: self.fields))
     }
 }
 

@@ -3,11 +3,11 @@
 extension RecordSplitter {
     /// Starts the value whose first byte is `byte` at `index` (the caller advances past it).
     mutating func beginValue(_ byte: UInt8, at index: Int) throws(RecordSplitError) {
-        let topLevel = self.containers.count == 1
-        if topLevel { self.members[self.members.count - 1].valueStart = self.relative(index) }
+        let tracked = self.containers.count == 1 && self.trackingValue
+        if tracked { self.fields[self.fields.count - 1].valueStart = self.relative(index) }
         switch byte {
         case UInt8(ascii: "\""):
-            if topLevel { self.members[self.members.count - 1].valueKind = .string }
+            if tracked { self.fields[self.fields.count - 1].valueKind = .string }
             self.stringIsKey = false
             self.stringEscaped = false
             self.state = .string
@@ -24,7 +24,7 @@ extension RecordSplitter {
             self.literalIndex = 1
             self.state = .literal
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            if topLevel { self.members[self.members.count - 1].valueKind = .number }
+            if tracked { self.fields[self.fields.count - 1].valueKind = .number }
             self.numberStart = self.consumed + index
             self.state = byte == UInt8(ascii: "-") ? .numberSign : byte == UInt8(ascii: "0") ? .numberZero : .numberInt
         default:
@@ -34,13 +34,13 @@ extension RecordSplitter {
 
     /// Handles one byte of a string outside the plain-ASCII fast path: a quote, a backslash, an
     /// escape's bytes, a control character or a byte of a multi-byte UTF-8 sequence.
-    mutating func stringByte(_ byte: UInt8, at index: inout Int) throws(RecordSplitError) {
+    mutating func stringByte(_ byte: UInt8, at index: inout Int, in bytes: UnsafeBufferPointer<UInt8>) throws(RecordSplitError) {
         switch self.state {
         case .string:
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                self.endString(at: index)
+                try self.endString(at: index, in: bytes)
             case UInt8(ascii: "\\"):
                 self.stringEscaped = true
                 self.state = .escape
@@ -123,18 +123,41 @@ extension RecordSplitter {
     }
 
     /// The closing quote is just before `index`.
-    private mutating func endString(at index: Int) {
-        if self.containers.count == 1 {
-            let last = self.members.count - 1
-            if self.stringIsKey {
-                self.members[last].keyEnd = self.relative(index)
-                self.members[last].keyEscaped = self.stringEscaped
-            } else {
-                self.members[last].valueEnd = self.relative(index)
-                self.members[last].valueEscaped = self.stringEscaped
-            }
-        }
+    private mutating func endString(at index: Int, in bytes: UnsafeBufferPointer<UInt8>) throws(RecordSplitError) {
         self.state = self.stringIsKey ? .colon : .afterValue
+        guard self.containers.count == 1 else { return }
+        if !self.stringIsKey {
+            guard self.trackingValue else { return }
+            self.fields[self.fields.count - 1].valueEnd = self.relative(index)
+            self.fields[self.fields.count - 1].valueEscaped = self.stringEscaped
+            return
+        }
+        self.trackingValue = false
+        guard let field = self.topLevelKey(endingAt: index, in: bytes) else { return }
+        guard self.seenFields & (1 << field.rawValue) == 0 else {
+            throw RecordSplitError(.duplicateField, at: self.recordStart + self.keyStart,
+                                   "the record has two \"\(field.name)\" members")
+        }
+        self.seenFields |= 1 << field.rawValue
+        self.fields.append(TrackedField(field: field))
+        self.trackingValue = true
+    }
+
+    /// The field named by the top-level key that ends just before `index`. Matched as soon as the key
+    /// ends, so only the (at most seven) extracted fields are remembered: a record of a million
+    /// members costs no more memory than its bytes.
+    private mutating func topLevelKey(endingAt index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> RecordField? {
+        let length = self.relative(index) - self.keyStart
+        guard length <= RecordField.maxKeyBytes else { return nil }
+        let startInChunk = self.pieceStart + self.keyStart - self.pending.count
+        if startInChunk >= 0 {
+            return RecordField.named(UnsafeBufferPointer(rebasing: bytes[startInChunk..<index]), escaped: self.stringEscaped)
+        }
+        // The key began in an earlier chunk: its head is at the end of `pending`.
+        self.keyScratch.removeAll(keepingCapacity: true)
+        self.keyScratch.append(contentsOf: self.pending[self.keyStart...])
+        self.keyScratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[self.pieceStart..<index]))
+        return self.keyScratch.withUnsafeBufferPointer { RecordField.named($0, escaped: self.stringEscaped) }
     }
 
     /// One byte of a number (RFC 8259 grammar). A byte that cannot continue the number ends it and is
@@ -178,7 +201,7 @@ extension RecordSplitter {
     private mutating func endNumber(at index: Int) throws(RecordSplitError) {
         // The strict parser's bound, so every record we return is one `JSONParser` accepts.
         guard self.consumed + index - self.numberStart <= 64 else { throw self.error(.invalidJSON, index, "number too long") }
-        if self.containers.count == 1 { self.members[self.members.count - 1].valueEnd = self.relative(index) }
+        if self.containers.count == 1, self.trackingValue { self.fields[self.fields.count - 1].valueEnd = self.relative(index) }
         self.state = .afterValue
     }
 }

@@ -9,7 +9,7 @@
 /// boundary are kept between calls, never the blob. The bytes are validated in the same single pass
 /// (RFC 8259 grammar, UTF-8, nesting depth, record size), so an invalid blob fails as a whole and no
 /// half record is ever returned. After an error every later call throws the same error.
-public struct RecordSplitter {
+public struct RecordSplitter: Sendable {
     /// Bounds on what one blob may contain.
     public struct Limits: Sendable, Equatable {
         /// The deepest nesting of arrays and objects, counting the blob's own array as one level.
@@ -40,7 +40,12 @@ public struct RecordSplitter {
     var pending: [UInt8] = []  // the current record's bytes from earlier chunks
     var recordStart = 0  // absolute offset of the current record's `{`
     var containers: [Bool] = []  // open containers inside the record; true for an object
-    var members: [TopLevelMember] = []  // the record's top-level members seen so far
+    var pieceStart = 0  // where the current record's bytes begin in this chunk (0 if in an earlier one)
+    var fields: [TrackedField] = []  // the extracted fields met so far in the record (at most 7)
+    var seenFields = 0  // bit per RecordField, to reject a duplicate
+    var trackingValue = false  // the current top-level member is one of the extracted fields
+    var keyStart = 0  // offset of the current top-level key's quote from the record's `{`
+    var keyScratch: [UInt8] = []  // a top-level key cut by a chunk boundary, gathered to match it
     var stringIsKey = false
     var stringEscaped = false
     var expectLowSurrogate = false

@@ -43,3 +43,24 @@ public struct SplitRecord: Sendable, Equatable {
         self.userId = userId
     }
 }
+
+extension SplitRecord {
+    /// Builds the record from its complete bytes and the fields the scanner tracked in them.
+    static func make(bytes: [UInt8], offset: Int, fields: [TrackedField]) -> SplitRecord {
+        var values = [String?](repeating: nil, count: RecordField.allCases.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            // `null`, `true`, objects and arrays leave the field nil: their end is not even noted.
+            for tracked in fields where tracked.valueKind != .other {
+                let value = UnsafeBufferPointer(rebasing: buffer[tracked.valueStart..<tracked.valueEnd])
+                values[tracked.field.rawValue] = tracked.valueKind == .string
+                    ? decodeString(value, escaped: tracked.valueEscaped) : String(decoding: value, as: UTF8.self)
+            }
+        }
+        return SplitRecord(
+            bytes: bytes, offset: offset, id: values[RecordField.id.rawValue],
+            recordType: values[RecordField.recordType.rawValue].flatMap { Int($0) },
+            creationTimeText: values[RecordField.creationTime.rawValue],
+            operation: values[RecordField.operation.rawValue], workload: values[RecordField.workload.rawValue],
+            organizationId: values[RecordField.organizationId.rawValue], userId: values[RecordField.userId.rawValue])
+    }
+}
