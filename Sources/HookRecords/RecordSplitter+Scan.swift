@@ -58,7 +58,12 @@ extension RecordSplitter {
                 self.state = .arrayFirst
             case .arrayFirst, .arrayElement:
                 if isWhitespace(byte) { index += 1; continue }
-                if byte == UInt8(ascii: "]"), self.state == .arrayFirst { self.state = .end; index += 1; continue }
+                if byte == UInt8(ascii: "]") {
+                    guard self.state == .arrayFirst else { throw self.error(.invalidJSON, index, "a ',' before ']'") }
+                    self.state = .end
+                    index += 1
+                    continue
+                }
                 guard byte == UInt8(ascii: "{") else {
                     throw self.error(.notAnObject, index, "an element of the blob's array is not an object")
                 }
@@ -69,6 +74,7 @@ extension RecordSplitter {
                 self.containers.append(true)
                 self.fields.removeAll(keepingCapacity: true)
                 self.seenFields = 0
+                self.trackingValue = false
                 self.state = .keyOrObjectEnd
                 index += 1
             case .arrayNext:

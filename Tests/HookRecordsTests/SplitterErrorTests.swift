@@ -65,7 +65,7 @@ struct SplitterErrorTests {
         self.expectError(#"[{"Id":"\ud800"}]"#, .invalidJSON, at: 14)
         self.expectError(#"[{"Id":"\udc00"}]"#, .invalidJSON, at: 13)
         self.expectError("[{\"Id\":\"tab\there\"}]", .invalidJSON, at: 11)
-        self.expectError(#"[{},]"#, .notAnObject, at: 4)
+        self.expectError(#"[{},]"#, .invalidJSON, at: 4)
         self.expectError(#"[{"Id":1,"RecordType":2,"Id":3}]"#, .duplicateField, at: 24)
     }
 

@@ -55,11 +55,14 @@ struct SplitterQuirksTests {
 
     @Test("absent, null, non-numeric and container values leave the field nil; an escaped key still matches")
     func missingAndOddValues() throws {
-        let record = try self.only(#"[{"\u0049d":"k","UserId":null,"RecordType":"abc","Workload":{"Id":"w"},"CreationTime":"yesterday"}]"#)
+        let record = try self.only(#"[{"\u0049d":"k","UserId":null,"RecordType":"abc","Workload":{"Id":"w"},"CreationTime":"yesterday","#
+            + #""OrganizationId":["o",1],"Operation":[{"x":"y"}]}]"#)
         #expect(record.id == "k")
         #expect(record.userId == nil)
         #expect(record.recordType == nil)
         #expect(record.workload == nil)
+        #expect(record.organizationId == nil)
+        #expect(record.operation == nil)
         #expect(record.creationTimeText == "yesterday")
         #expect(record.creationTime == nil)
         let empty = try self.only("[{}]")
