@@ -79,6 +79,8 @@ let package = Package(
         ),
         // A strict, bounded JSON parser for untrusted input (notifications, API errors).
         .target(name: "HookJSON", swiftSettings: swiftSettings),
+        // Streaming record splitter for content blobs: original bytes per record, bounded memory (issue 6 §2).
+        .target(name: "HookRecords", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
         // Prometheus text-format counters, gauges and histograms.
         .target(name: "HookMetrics", swiftSettings: swiftSettings),
         // The durable work queue of content blobs (SQLite implementation + in-memory one for tests).
@@ -163,6 +165,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HookJSONTests", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookRecordsTests", dependencies: ["HookRecords", "HookJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "HookLedgerTests", dependencies: ["HookLedger", "HookSQLite", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ReceiverTests",
