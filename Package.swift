@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "ActivityHookFixture",
             dependencies: [
-                "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON",
+                "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON", "HookTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -165,7 +165,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "HookJSONTests", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "HookRecordsTests", dependencies: ["HookRecords", "HookJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookRecordsTests", dependencies: ["HookRecords", "HookJSON", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HookLedgerTests", dependencies: ["HookLedger", "HookSQLite", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ReceiverTests",

@@ -1,3 +1,5 @@
+import HookTestSupport
+
 /// Seed inputs and mutations for `fuzz-notifications`.
 enum FuzzCorpus {
     static func seeds(tenant: String) -> [[UInt8]] {
@@ -15,7 +17,7 @@ enum FuzzCorpus {
 
     /// Applies 1–4 random mutations: bit flips, byte insertions/deletions, interesting bytes, splices,
     /// duplicated ranges, truncation, deep nesting.
-    static func mutate(_ seed: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+    static func mutate(_ seed: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var bytes = seed
         let interesting: [UInt8] = [0x00, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x80, 0xC0, 0xED, 0xF4, 0xFF, 0x2F, 0x2E, 0x25]
         for _ in 0...rng.below(4) {

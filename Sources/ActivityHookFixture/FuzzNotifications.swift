@@ -1,6 +1,7 @@
 import Foundation
 import HookJSON
 import HookReceiver
+import HookTestSupport
 
 /// Property-based fuzzing of the notification parser and validator with random and mutated inputs.
 ///
@@ -13,7 +14,7 @@ import HookReceiver
 func fuzzNotifications(_ arguments: [String]) -> Int32 {
     let seconds = Double(option("--seconds", in: arguments) ?? "") ?? 0
     let iterations = Int(option("--iterations", in: arguments) ?? "") ?? (seconds > 0 ? Int.max : 10_000)
-    var rng = SplitMix(seed: UInt64(option("--seed", in: arguments) ?? "") ?? UInt64(Date().timeIntervalSince1970))
+    var rng = SeededGenerator(seed: UInt64(option("--seed", in: arguments) ?? "") ?? UInt64(Date().timeIntervalSince1970))
     let tenant = "11111111-2222-3333-4444-555555555555"
     let policy = ContentURIPolicy(apiRoot: "https://manage.office.com")!
     let validator = NotificationValidator(tenants: [tenant: ["Audit.General", "DLP.All"]], uriPolicy: policy)
@@ -42,18 +43,4 @@ func fuzzNotifications(_ arguments: [String]) -> Int32 {
     }
     print("executions=\(counts.executions) crashes=0 accepted=\(counts.accepted) rejected=\(counts.rejected) malformed=\(counts.malformed)")
     return 0
-}
-
-/// A small deterministic PRNG so a failing run can be replayed with its seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(self.next() % UInt64(bound)) }
 }

@@ -1,18 +1,6 @@
 // Deterministic generators of realistic audit records and of random JSON, shared by the tests
 // (and by the throughput harness, which compiles this file without Swift Testing).
-
-/// SplitMix64: a small seeded generator, so every random test is reproducible from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import HookTestSupport
 
 enum RecordFixtures {
     /// A GUID-shaped Id, unique per `index`.

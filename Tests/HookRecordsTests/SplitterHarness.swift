@@ -1,3 +1,4 @@
+import HookTestSupport
 import HookRecords
 
 // Feeding helpers: the same blob cut at different boundaries must always give the same records.

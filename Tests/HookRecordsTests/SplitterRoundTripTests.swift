@@ -1,3 +1,4 @@
+import HookTestSupport
 import HookJSON
 import HookRecords
 import Testing
