@@ -78,6 +78,12 @@ public final class Poller: Service {
         do {
             let report = try await self.runner.poll(lister, contentType: contentType, localNow: self.clock.now())
             self.metrics.record(report, tenant: tenant, contentType: contentType)
+            if report.newBlobs > 0 {
+                // New blobs from a listing are webhook gaps (or late notifications): worth a line each time.
+                self.logger.info("poll listed new blobs", metadata: [
+                    "tenant": "\(tenant)", "contentType": "\(contentType)", "new": "\(report.newBlobs)",
+                    "known": "\(report.knownBlobs)", "pages": "\(report.pages)"])
+            }
             result = .success(report)
         } catch {
             result = .failure(error)

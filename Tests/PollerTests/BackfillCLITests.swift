@@ -50,7 +50,7 @@ import Testing
 }
 
 /// A config for tenant A against the simulator (one content type, a file sink that is never written).
-func writeConfig(in directory: URL, simURL: String) throws -> String {
+func writeConfig(in directory: URL, simURL: String, extra: String = "") throws -> String {
     let yaml = """
         server:
           listen: "127.0.0.1:0"
@@ -72,6 +72,7 @@ func writeConfig(in directory: URL, simURL: String) throws -> String {
           - name: archive
             type: file
             path: ./records.jsonl
+        \(extra)
         """
     let path = directory.appendingPathComponent("activityhook.yaml").path
     try yaml.write(toFile: path, atomically: true, encoding: .utf8)

@@ -118,24 +118,15 @@ final class LedgerWebhook: HTTPHandler, Sendable {
     /// Waits until `count` notified blobs were committed, failing after `seconds` (a timeout, not a sync sleep).
     func waitForCommitted(_ count: Int, within seconds: Double = 30) async throws {
         let stream = self.committed
-        let reached = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                var total = 0
-                for await batch in stream {
-                    total += batch
-                    if total >= count { return true }
-                }
-                return false
+        let reached = try await firstResult(within: seconds) {
+            var total = 0
+            for await batch in stream {
+                total += batch
+                if total >= count { return true }
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
+            return false
         }
-        try #require(reached, "fewer than \(count) notified blobs reached the ledger within \(seconds) s")
+        try #require(reached == true, "fewer than \(count) notified blobs reached the ledger within \(seconds) s")
     }
 }
 
@@ -166,4 +157,18 @@ final class JumpingClock: PollClock {
     }
 
     var sleeps: [Date] { self.state.withLock { $0.sleeps } }
+}
+
+/// `body`'s result, or nil after `seconds` (a timeout for a test that would otherwise hang, not a sync sleep).
+func firstResult<T: Sendable>(within seconds: Double, _ body: @escaping @Sendable () async -> T?) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
 }
