@@ -37,6 +37,12 @@ import Testing
                 #expect(again.status == 0, "\(again.output)")
                 #expect(again.output.contains("new=0 known=30"), "\(again.output)")
 
+                // `status --json` shows the webhook gaps beside Microsoft's view.
+                let status = try await activityhook(["status", "--config", config, "--json"])
+                #expect(status.status == 0, "\(status.output)")
+                #expect(status.output.contains(#""completeness":{"notified":0,"listed":30,"onlyPolled":30,"onlyNotified":0}"#),
+                        "\(status.output)")
+
                 let ledger = try await SQLiteLedger.open(path: directory.appendingPathComponent("state.sqlite").path)
                 let counts = try #require(try await ledger.completeness().first)
                 #expect(counts.listed == 30)
