@@ -104,6 +104,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Catch-up poller and backfill: window planning, watermarks, completeness (issue 7).
+        .target(
+            name: "HookPoller",
+            dependencies: [
+                "HookManagementAPI", "HookLedger", "HookMetrics", "HookJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
         .target(
             name: "HookSimulator",
@@ -120,7 +130,7 @@ let package = Package(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
-                "HookManagementAPI",
+                "HookManagementAPI", "HookPoller",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,6 +193,13 @@ let package = Package(
             name: "ManagementAPITests",
             dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
                            "HookCrypto", "HookMetrics", "HookJSON", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PollerTests",
+            dependencies: ["HookPoller", "HookManagementAPI", "HookSimulator", "HookLedger", "HookMetrics", "HookHTTPServer",
+                           "HookHTTPClient", "HookConfig", "HookTestSupport", "ActivityHookCLI",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

@@ -5,6 +5,7 @@ import HookHTTPClient
 import HookHTTPServer
 import HookLedger
 import HookManagementAPI
+import HookPoller
 import HookReceiver
 import Logging
 import ServiceLifecycle
@@ -26,6 +27,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Minimum seconds between two /start calls per tenant × content type.", visibility: .hidden))
     var startInterval: Int = 900
+
+    @Flag(inversion: .prefixedNo, help: "Run the catch-up poller (every poller.interval, lists what the webhook missed).")
+    var poller = true
 
     func run() async throws {
         let loaded = try self.global.loadConfig()
@@ -54,8 +58,17 @@ struct Serve: AsyncParsableCommand {
             logger.error("webhook watchdog disabled: cannot create the API client", metadata: ["error": "\(error)"])
         }
         defer { apiHTTP?.shutdown() }
-        if self.watchdogInterval > 0, let apiHTTP {
-            services.append(self.watchdog(loaded.config, ledger: ledger, http: apiHTTP, metrics: built.metrics, logger: logger))
+        if let apiHTTP {
+            // One client per tenant for the whole process: every caller shares its budget and token cache.
+            let clients = ManagementAPIClient.makeAll(config: loaded.config, http: apiHTTP)
+            let registrar = self.registrar(loaded.config, ledger: ledger)
+            if self.watchdogInterval > 0 {
+                services.append(self.watchdog(loaded.config, clients: clients, registrar: registrar, metrics: built.metrics, logger: logger))
+            }
+            if self.poller {
+                services.append(Self.poller(loaded.config, clients: clients, registrar: registrar, ledger: ledger,
+                                            metrics: built.metrics, logger: logger))
+            }
         }
         try await ServiceRunner.run(services, logger: logger) {
             let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
@@ -65,20 +78,46 @@ struct Serve: AsyncParsableCommand {
         logger.info("activityhook stopped")
     }
 
-    /// The webhook watchdog over every configured tenant, sharing the ledger's start guard with `register`.
-    private func watchdog(_ config: ActivityHookConfig, ledger: SQLiteLedger, http: HTTPClient, metrics: ReceiverMetrics,
-                          logger: Logger) -> WebhookWatchdog {
-        // One client per tenant for the whole process: every caller shares its budget and token cache.
-        let clients = ManagementAPIClient.makeAll(config: config, http: http)
+    /// The subscription registrar shared by the watchdog and the poller, with the ledger's start guard.
+    private func registrar(_ config: ActivityHookConfig, ledger: SQLiteLedger) -> SubscriptionRegistrar {
+        let webhook = WebhookInfo(address: config.server.publicURL,
+                                  authId: config.server.authId.isEmpty ? nil : config.server.authId.reveal())
+        return SubscriptionRegistrar(webhook: webhook, guard: StartGuard(store: ledger, interval: .seconds(self.startInterval)),
+                                     webhookLifetime: config.server.webhookExpiration)
+    }
+
+    /// The webhook watchdog over every configured tenant.
+    private func watchdog(_ config: ActivityHookConfig, clients: [ManagementAPIClient], registrar: SubscriptionRegistrar,
+                          metrics: ReceiverMetrics, logger: Logger) -> WebhookWatchdog {
         let targets = config.tenants.indices.map { index in
             WebhookWatchdog.Target(client: clients[index], contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
         }
-        let webhook = WebhookInfo(address: config.server.publicURL,
-                                  authId: config.server.authId.isEmpty ? nil : config.server.authId.reveal())
-        let registrar = SubscriptionRegistrar(webhook: webhook,
-                                              guard: StartGuard(store: ledger, interval: .seconds(self.startInterval)),
-                                              webhookLifetime: config.server.webhookExpiration)
         return WebhookWatchdog(targets: targets, registrar: registrar, interval: .seconds(self.watchdogInterval),
                                registry: metrics.registry, logger: logger)
+    }
+
+    /// The catch-up poller: every `poller.interval`, each tenant × content type from its watermark; a missing
+    /// or disabled subscription (AF20022/AF20023) goes to the registrar, under the start guard.
+    private static func poller(_ config: ActivityHookConfig, clients: [ManagementAPIClient], registrar: SubscriptionRegistrar,
+                               ledger: SQLiteLedger, metrics: ReceiverMetrics, logger: Logger) -> Poller {
+        let targets = config.tenants.indices.map { index in
+            Poller.Target(lister: clients[index], contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
+        }
+        let planner = WindowPlanner(overlap: config.poller.overlap.seconds, initialLookback: config.poller.initialLookback.seconds)
+        let byTenant = Dictionary(clients.map { ($0.settings.tenantId.lowercased(), $0) }) { first, _ in first }
+        return Poller(targets: targets, runner: PollRunner(ledger: ledger, watermarks: ledger, planner: planner),
+                      interval: config.poller.interval, registry: metrics.registry, completeness: ledger, logger: logger) { tenant, type in
+            guard let client = byTenant[tenant.lowercased()] else { return }
+            let result = await registrar.ensure(type, current: nil, client: client)
+            logger.warning("poller found the subscription missing or disabled", metadata: [
+                "tenant": "\(tenant)", "contentType": "\(type)", "action": "\(result.action.rawValue)"])
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for the poller's `TimeInterval` arithmetic on dates.
+    fileprivate var seconds: TimeInterval {
+        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }

@@ -21,6 +21,8 @@ struct Status: AsyncParsableCommand {
         var webhook: String
         var address: String
         var counts: [BlobState: Int]
+        var completeness: CompletenessCount?
+        var watermark: Date?
         var error: String?
     }
 
@@ -28,6 +30,7 @@ struct Status: AsyncParsableCommand {
         let loaded = try self.global.loadConfig()
         let session = try await ManagementSession.open(loaded.config, for: "status")
         let summary = try await session.ledger.summary(now: Date())
+        let completeness = try await session.ledger.completeness()
         var rows: [Row] = []
         for (index, client) in session.clients.enumerated() {
             let tenant = loaded.config.tenants[index]
@@ -44,7 +47,10 @@ struct Status: AsyncParsableCommand {
                 rows.append(Row(tenantId: tenant.tenantId, contentType: type.rawValue,
                                 subscription: failure == nil ? (found?.status ?? "missing") : "?",
                                 webhook: failure == nil ? (found?.webhook?.status ?? "none") : "?",
-                                address: found?.webhook?.address ?? "", counts: counts, error: failure))
+                                address: found?.webhook?.address ?? "", counts: counts,
+                                completeness: completeness.first { $0.tenantId == tenant.tenantId.lowercased() && $0.contentType == type.rawValue },
+                                watermark: try await session.ledger.watermark(tenantId: tenant.tenantId, contentType: type.rawValue),
+                                error: failure))
             }
         }
         await session.close()
@@ -70,6 +76,10 @@ struct Status: AsyncParsableCommand {
             var fields = [#""tenantId":"\#(jsonEscaped(row.tenantId))""#, #""contentType":"\#(jsonEscaped(row.contentType))""#,
                           #""subscriptionStatus":"\#(jsonEscaped(row.subscription))""#, #""webhookStatus":"\#(jsonEscaped(row.webhook))""#,
                           #""webhookAddress":"\#(jsonEscaped(row.address))""#, #""ledger":{\#(counts)}"#]
+            let found = row.completeness
+            fields.append(#""completeness":{"notified":\#(found?.notified ?? 0),"listed":\#(found?.listed ?? 0),"#
+                + #""onlyPolled":\#(found?.onlyListed ?? 0),"onlyNotified":\#(found?.onlyNotified ?? 0)}"#)
+            if let watermark = row.watermark { fields.append(#""pollWatermark":"\#(watermark.ISO8601Format())""#) }
             if let error = row.error { fields.append(#""error":"\#(jsonEscaped(error))""#) }
             return "{" + fields.joined(separator: ",") + "}"
         }

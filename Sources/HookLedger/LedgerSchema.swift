@@ -49,6 +49,17 @@ enum LedgerSchema {
                 PRIMARY KEY (tenant_id, content_type)
             );
             """),
+        SQLiteMigration(version: 3, name: "poll watermarks", sql: """
+            -- How far the poller has listed per tenant × content type: the end of the last window whose whole
+            -- listing was committed. Written after the blobs, so a crash can only repeat a window, not skip one.
+            CREATE TABLE poll_watermarks (
+                tenant_id     TEXT    NOT NULL,
+                content_type  TEXT    NOT NULL,
+                listed_until  INTEGER NOT NULL,
+                updated_at    INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, content_type)
+            );
+            """),
     ]
 }
 

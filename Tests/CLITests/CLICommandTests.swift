@@ -38,14 +38,11 @@ struct CLICommandTests {
         }
     }
 
-    @Test("commands of later issues exit 2 and say what they wait for")
-    func pending() throws {
-        for command in ["backfill"] {
-            let result = try runCLI([command])
-            #expect(result.status == 2)
-            #expect(result.err.contains("not implemented yet"))
-            #expect(result.err.contains("issue #"))
-        }
+    @Test("backfill needs --since and says so")
+    func backfillNeedsSince() throws {
+        let result = try runCLI(["backfill"])
+        #expect(result.status == 64)
+        #expect(result.err.contains("--since"))
     }
 
     @Test("version prints the version")
