@@ -11,6 +11,10 @@ public func writeTestConfig(in directory: URL, extraServer: String = "", authId:
         \(extraServer)
         state:
           path: ./state.sqlite
+        api:
+          # Tests never leave the machine: tokens are asked of a closed loopback port, so the watchdog and
+          # the poller in `serve` fail fast instead of reaching for Microsoft's hosts.
+          loginUrl: "http://127.0.0.1:9"
         tenants:
           - tenantId: "11111111-2222-3333-4444-555555555555"
             clientId: "66666666-7777-8888-9999-000000000000"
