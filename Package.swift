@@ -167,6 +167,12 @@ let package = Package(
         // MARK: - Tests
         // Shared harness: temporary directories, built-binary lookup, child processes with line readiness.
         .target(name: "HookTestSupport", swiftSettings: swiftSettings),
+        // The in-process simulator runner shared by the test targets that talk to Microsoft's side.
+        .target(
+            name: "SimulatorTestSupport",
+            dependencies: ["HookSimulator", "HookHTTPServer", "HookHTTPClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HookHTTPTests", dependencies: ["HookHTTPServer", "HookHTTPClient", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HookCryptoTests", dependencies: ["HookCrypto", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -192,20 +198,21 @@ let package = Package(
         .testTarget(
             name: "ManagementAPITests",
             dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
-                           "HookCrypto", "HookMetrics", "HookJSON", "HookTestSupport", "ActivityHookCLI", "ActivityHookSim",
+                           "HookCrypto", "HookMetrics", "HookJSON", "HookTestSupport", "SimulatorTestSupport", "ActivityHookCLI", "ActivityHookSim",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PollerTests",
             dependencies: ["HookPoller", "HookManagementAPI", "HookSimulator", "HookLedger", "HookMetrics", "HookHTTPServer",
-                           "HookHTTPClient", "HookConfig", "HookTestSupport", "ActivityHookCLI",
+                           "HookHTTPClient", "HookConfig", "HookTestSupport", "SimulatorTestSupport", "ActivityHookCLI",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["HookSimulator", "ActivityHookSim", "HookHTTPServer", "HookHTTPClient", "HookTestSupport"],
+            dependencies: ["HookSimulator", "ActivityHookSim", "HookHTTPServer", "HookHTTPClient", "HookTestSupport",
+                           "SimulatorTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -88,3 +88,12 @@ final class LineReader: @unchecked Sendable {
         }
     }
 }
+
+/// Runs the built `activityhook` with `arguments` to completion (reading its output on a dedicated
+/// thread, never blocking the cooperative pool); returns the exit status and stdout + stderr.
+public func runActivityhook(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let child = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
+    var lines: [String] = []
+    while let line = await child.nextLine() { lines.append(line) }
+    return (await child.waitForExit(), lines.joined(separator: "\n"))
+}

@@ -6,6 +6,7 @@ import HookLedger
 import HookManagementAPI
 import HookSimulator
 import HookTestSupport
+import SimulatorTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -66,24 +67,7 @@ struct SimEnv: Sendable {
 
 /// Runs `body` against a fresh in-process simulator configured with `scenario`.
 func withSim<T: Sendable>(_ scenario: String = SimEnv.scenario(), _ body: @Sendable (SimEnv) async throws -> T) async throws -> T {
-    let app = try SimulatorApp(webhookTLS: WebhookClientTLS(), logger: quietLogger)
-    try app.configure(json: Array(scenario.utf8))
-    let server = try HTTPServer(configuration: HTTPServerConfiguration(), handler: app.handler, logger: quietLogger)
-    app.bind(host: "127.0.0.1", port: server.port, tls: false)
-    let http = try HTTPClient(configuration: HTTPClientConfiguration(timeout: .seconds(60)))
-    defer {
-        http.shutdown()
-        app.shutdown()
-    }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
-        for service in app.services { group.addTask { try await service.run() } }
-        defer {
-            server.shutdown()
-            group.cancelAll()
-        }
-        return try await body(SimEnv(url: app.baseURL, http: http))
-    }
+    try await withInProcessSimulator(scenario: scenario) { url, http in try await body(SimEnv(url: url, http: http)) }
 }
 
 extension ActivityHookConfig {

@@ -51,14 +51,8 @@ func writeAPIConfig(in directory: URL, simURL: String, webhookPort: UInt16, cont
     return path
 }
 
-/// Runs `activityhook` with `arguments` to completion without blocking the cooperative pool;
-/// returns the exit status and the interleaved stdout + stderr.
-func activityhook(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let child = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
-    var lines: [String] = []
-    while let line = await child.nextLine() { lines.append(line) }
-    return (await child.waitForExit(), lines.joined(separator: "\n"))
-}
+/// The built `activityhook`, run to completion (see `runActivityhook`).
+func activityhook(_ arguments: [String]) async throws -> (status: Int32, output: String) { try await runActivityhook(arguments) }
 
 /// Runs `activityhook serve` with `config` (and `extra` arguments) until `body` returns, then stops it with
 /// SIGTERM. The child's stderr (the logs) is merged into the stdout `body` can read.

@@ -85,10 +85,5 @@ func writeConfig(in directory: URL, simURL: String, extra: String = "") throws -
     return path
 }
 
-/// Runs `activityhook` with `arguments` to completion; returns the exit status and stdout + stderr.
-func activityhook(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let child = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
-    var lines: [String] = []
-    while let line = await child.nextLine() { lines.append(line) }
-    return (await child.waitForExit(), lines.joined(separator: "\n"))
-}
+/// The built `activityhook`, run to completion (see `runActivityhook`).
+func activityhook(_ arguments: [String]) async throws -> (status: Int32, output: String) { try await runActivityhook(arguments) }

@@ -5,6 +5,7 @@ import HookHTTPServer
 import HookLedger
 import HookManagementAPI
 import HookSimulator
+import SimulatorTestSupport
 import Logging
 import Synchronization
 import HookPoller
@@ -63,24 +64,7 @@ struct PollSim: Sendable {
 
 /// Runs `body` against a fresh in-process simulator configured with `scenario`.
 func withPollSim<T: Sendable>(_ scenario: String = PollSim.scenario(), _ body: @Sendable (PollSim) async throws -> T) async throws -> T {
-    let app = try SimulatorApp(webhookTLS: WebhookClientTLS(), logger: quietLogger)
-    try app.configure(json: Array(scenario.utf8))
-    let server = try HTTPServer(configuration: HTTPServerConfiguration(), handler: app.handler, logger: quietLogger)
-    app.bind(host: "127.0.0.1", port: server.port, tls: false)
-    let http = try HTTPClient(configuration: HTTPClientConfiguration(timeout: .seconds(60)))
-    defer {
-        http.shutdown()
-        app.shutdown()
-    }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
-        for service in app.services { group.addTask { try await service.run() } }
-        defer {
-            server.shutdown()
-            group.cancelAll()
-        }
-        return try await body(PollSim(url: app.baseURL, http: http))
-    }
+    try await withInProcessSimulator(scenario: scenario) { url, http in try await body(PollSim(url: url, http: http)) }
 }
 
 /// A webhook standing in for the receiver: records every notified blob in the ledger as `.webhook` and

@@ -3,6 +3,7 @@ import HookHTTPClient
 import HookHTTPServer
 import HookSimulator
 import HookTestSupport
+import SimulatorTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -75,29 +76,8 @@ func withSimulator<T: Sendable>(
     _ scenario: String = Sim.scenario(), webhookTLS: WebhookClientTLS = WebhookClientTLS(),
     _ body: @Sendable (Sim) async throws -> T
 ) async throws -> T {
-    let app = try SimulatorApp(webhookTLS: webhookTLS, logger: quietLogger)
-    try app.configure(json: Array(scenario.utf8))
-    let server = try HTTPServer(configuration: HTTPServerConfiguration(), handler: app.handler, logger: quietLogger)
-    app.bind(host: "127.0.0.1", port: server.port, tls: false)
-    let client = try HTTPClient(configuration: HTTPClientConfiguration(timeout: .seconds(60)))
-    defer {
-        client.shutdown()
-        app.shutdown()
-    }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await server.run() }
-        for service in app.services { group.addTask { try await service.run() } }
-        let result: T
-        do {
-            result = try await body(Sim(url: app.baseURL, client: client))
-        } catch {
-            server.shutdown()
-            group.cancelAll()
-            throw error
-        }
-        server.shutdown()
-        group.cancelAll()
-        return result
+    try await withInProcessSimulator(scenario: scenario, webhookTLS: webhookTLS) { url, http in
+        try await body(Sim(url: url, client: http))
     }
 }
 
