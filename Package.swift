@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // zlib: gzip for Logs Ingestion request bodies (libcurl only decodes responses).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Prefixed (ahk_) wrappers for what Swift cannot call: C variadics and function-like macros.
         .target(
             name: "CHookShim",
@@ -70,6 +72,8 @@ let package = Package(
             dependencies: ["CSQLite", "CHookShim"],
             swiftSettings: swiftSettings
         ),
+        // Streaming gzip (RFC 1952) on zlib, for sink request bodies.
+        .target(name: "HookCompression", dependencies: ["CZlib"], swiftSettings: swiftSettings),
 
         // MARK: - Domain modules (pure Swift)
         .target(
@@ -114,6 +118,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Destinations for records: file, stdout, Logs Ingestion (Sentinel), Splunk HEC, alert webhook (issue 6 §5).
+        .target(
+            name: "HookSinks",
+            dependencies: [
+                "HookHTTPClient", "HookHTTPTypes", "HookManagementAPI", "HookConfig", "HookRecords", "HookMetrics",
+                "HookCompression", "HookJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fetch-and-forward workers: lease, stream, split, de-duplicate, deliver, acknowledge (issue 6 §1-3, §6).
+        .target(
+            name: "HookForwarder",
+            dependencies: [
+                "HookLedger", "HookSinks", "HookManagementAPI", "HookRecords", "HookMetrics", "HookConfig", "HookHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Management Activity API, Entra ID token and Logs Ingestion simulator (issue 3); a test double.
         .target(
             name: "HookSimulator",
@@ -130,7 +154,7 @@ let package = Package(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
-                "HookManagementAPI", "HookPoller",
+                "HookManagementAPI", "HookPoller", "HookSinks", "HookForwarder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,6 +197,12 @@ let package = Package(
             dependencies: ["HookSimulator", "HookHTTPServer", "HookHTTPClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Small fakes of sink destinations (Splunk HEC, alert webhooks) on real loopback servers.
+        .target(
+            name: "SinkFakes",
+            dependencies: ["HookHTTPServer", "HookHTTPTypes", "HookJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "HookHTTPTests", dependencies: ["HookHTTPServer", "HookHTTPClient", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HookCryptoTests", dependencies: ["HookCrypto", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -213,6 +243,21 @@ let package = Package(
             name: "SimulatorTests",
             dependencies: ["HookSimulator", "ActivityHookSim", "HookHTTPServer", "HookHTTPClient", "HookTestSupport",
                            "SimulatorTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HookCompressionTests", dependencies: ["HookCompression", "HookTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SinkTests",
+            dependencies: ["HookSinks", "HookRecords", "HookConfig", "HookMetrics", "HookHTTPClient", "HookManagementAPI",
+                           "HookSimulator", "SinkFakes", "SimulatorTestSupport", "HookTestSupport", "HookCompression",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ForwarderTests",
+            dependencies: ["HookForwarder", "HookSinks", "HookLedger", "HookRecords", "HookConfig", "HookMetrics",
+                           "HookManagementAPI", "HookHTTPClient", "HookSimulator", "SimulatorTestSupport", "SinkFakes",
+                           "HookTestSupport", "ActivityHookCLI", "ActivityHookSim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ],

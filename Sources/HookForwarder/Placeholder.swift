@@ -1,0 +1,1 @@
+// HookForwarder: the fetch-and-forward worker pool (issue 6).

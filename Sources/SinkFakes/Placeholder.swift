@@ -1,0 +1,1 @@
+// SinkFakes: loopback fakes of sink destinations.
