@@ -10,8 +10,25 @@ import HookHTTPServer
 /// - `POST /_sim/publish`: generated or exact content; answers the blobs made
 /// - `POST /_sim/clock`: `{"advanceSeconds":n}` moves the simulated time
 /// - `GET /_sim/counters`, `GET /_sim/ingested[?stream=…]`, `POST /_sim/reset` (`{"all":true}`)
+/// - `GET /_sim/wait?counter=NAME&atLeast=N[&timeoutSeconds=S]`: answers when the counter reaches N
+///   (`{"reached":true,…}`), or after S seconds (default 30) with `{"reached":false,…}`; a readiness signal
+///   for tests instead of polling the counters on a timer
 struct ControlRoutes: Sendable {
     let app: SimulatorApp
+
+    func wait(_ request: HTTPRequest) -> HTTPHandlerResult {
+        guard let counter = request.head.queryValue("counter"), SimCounters().value(counter) != nil,
+              let atLeast = request.head.queryValue("atLeast").flatMap({ Int($0) })
+        else { return .response(.error(400, code: "BadWait", message: "expected ?counter=<a counter name>&atLeast=<n>")) }
+        let timeout = request.head.queryValue("timeoutSeconds").flatMap { Double($0) }.map { min(max($0, 0), 600) } ?? 30
+        let state = self.app.state
+        return .async {
+            let reached = await state.waiters.wait(counter: counter, atLeast: atLeast, timeout: .milliseconds(Int64(timeout * 1000)),
+                                                   current: { state.counters })
+            let value = state.counters.value(counter) ?? 0
+            return .json(200, #"{"reached":\#(reached),"counter":"\#(counter)","value":\#(value)}"#)
+        }
+    }
 
     func handle(_ name: String, _ request: HTTPRequest) -> HTTPResponse {
         let body = JSONInput.object(request.body) ?? [:]

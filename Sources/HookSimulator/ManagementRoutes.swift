@@ -67,11 +67,12 @@ struct ManagementRoutes: Sendable {
             return .failure(.permission(claims.roles, expected: "ActivityFeed.Read"))
         }
         let publisher = request.head.queryValue("PublisherIdentifier") ?? request.head.queryValue("publisherIdentifier")
-        let (budget, status, known) = self.state.withStore { store in
-            (store.settings.tenantBudgetPerMinute, store.settings.throttleStatus, store.tenants[tenant] != nil)
+        let (budget, window, status, known) = self.state.withStore { store in
+            (store.settings.tenantBudgetPerMinute, store.settings.throttleWindowSeconds, store.settings.throttleStatus,
+             store.tenants[tenant] != nil)
         }
         guard known else { return .failure(.tenantMissing(tenant)) }
-        guard self.throttle.admit(tenant: tenant, publisher: publisher, budget: budget, now: now) else {
+        guard self.throttle.admit(tenant: tenant, publisher: publisher, budget: budget, windowSeconds: window) else {
             self.state.withStore { $0.counters.throttled += 1 }
             return .failure(.throttled(status: status, method: Throttle.methodName(operation), publisher: publisher))
         }

@@ -31,6 +31,7 @@ struct SimulatorHandler: HTTPHandler {
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         let parts = request.path.split(separator: "/")
         if parts.first == "_sim" {
+            if parts.count == 2 && parts[1] == "wait" { return self.control.wait(request) }
             return .response(self.control.handle(parts.dropFirst().joined(separator: "/"), request))
         }
         guard let (endpoint, route) = self.route(parts, request) else {

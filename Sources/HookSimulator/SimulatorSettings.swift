@@ -8,6 +8,8 @@ public struct SimulatorSettings: Sendable {
     public var nextPageUsesV1Path = true
     /// Requests per minute per tenant (§8: "a baseline of 2,000 requests per minute").
     public var tenantBudgetPerMinute = 2000
+    /// Length of a budget window in real seconds (60; shorter only in tests, to reach a refill quickly).
+    public var throttleWindowSeconds = 60.0
     /// HTTP status of AF429: 403 as in Microsoft's own example (§8), or 429.
     public var throttleStatus = 403
     /// Minimum seconds between two `/start` calls per tenant and content type (§3.1: 15 minutes).
@@ -83,6 +85,7 @@ extension SimulatorSettings {
         set("pageSize", &self.pageSize)
         set("nextPageUsesV1Path", &self.nextPageUsesV1Path)
         set("tenantBudgetPerMinute", &self.tenantBudgetPerMinute)
+        set("throttleWindowSeconds", &self.throttleWindowSeconds)
         set("throttleStatus", &self.throttleStatus)
         set("startThrottleSeconds", &self.startThrottleSeconds)
         set("requireHTTPSWebhook", &self.requireHTTPSWebhook)

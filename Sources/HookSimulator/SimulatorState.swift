@@ -80,9 +80,14 @@ public final class SimulatorState: Sendable {
         self.clock = clock
     }
 
-    /// Runs `body` with exclusive access to the store.
+    /// Tests waiting for a counter (`GET /_sim/wait`).
+    let waiters = CounterWaiters()
+
+    /// Runs `body` with exclusive access to the store, then wakes the counter waiters it satisfied.
     func withStore<R>(_ body: (inout SimStore) throws -> R) rethrows -> R {
-        try self.store.withLock { try body(&$0) }
+        let (result, counters) = try self.store.withLock { store in (try body(&store), store.counters) }
+        self.waiters.check(counters)
+        return result
     }
 
     /// A copy of the current settings.

@@ -5,24 +5,29 @@ import Synchronization
 /// start at a pool's first request (not at wall-clock minutes, so that a burst is judged the same
 /// whenever it happens), and the `/start` waiting period per tenant and content type (§3.1).
 ///
+/// Budget windows run on real (monotonic) time, not on the simulated clock: moving the simulated clock
+/// to age content must not refill a budget, and a test checks a client's own budget against this one.
+/// `throttleWindowSeconds` shortens the window in tests.
+///
 /// `PublisherIdentifier` is accounted for: calls that carry one count against the budget of
 /// (tenant, publisher); calls without one all share a single pool across every tenant. That is
 /// the stale troubleshooting text's model (§8), and the harsher reading: a client that forgets
 /// the parameter competes with every other such client.
 final class Throttle: Sendable {
     private struct Window {
-        var start: Date
+        var start: ContinuousClock.Instant
         var count: Int
     }
 
     private let windows = Mutex<[String: Window]>([:])
 
     /// Counts one request; returns false when the pool's budget for this minute is spent.
-    func admit(tenant: String, publisher: String?, budget: Int, now: Date) -> Bool {
+    func admit(tenant: String, publisher: String?, budget: Int, windowSeconds: Double) -> Bool {
         let key = publisher.map { "\(tenant)|\($0.lowercased())" } ?? "shared-pool"
+        let now = ContinuousClock.now
         return self.windows.withLock { windows in
             var window = windows[key] ?? Window(start: now, count: 0)
-            if now.timeIntervalSince(window.start) >= 60 || now < window.start { window = Window(start: now, count: 0) }
+            if now - window.start >= .milliseconds(Int64(windowSeconds * 1000)) { window = Window(start: now, count: 0) }
             window.count += 1
             windows[key] = window
             return window.count <= budget

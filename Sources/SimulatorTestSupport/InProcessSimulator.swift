@@ -30,3 +30,11 @@ public func withInProcessSimulator<T: Sendable>(
         return try await body(app.baseURL, http)
     }
 }
+
+/// Waits until the simulator at `url` reports its counter `counter` at `atLeast` or more, through the
+/// `/_sim/wait` long poll (a readiness signal, not a timer); false after `seconds`.
+public func waitForSimulatorCounter(url: String, http: HTTPClient, _ counter: String, atLeast: Int, within seconds: Int = 60) async throws -> Bool {
+    let response = try await http.execute(HTTPClientRequest(
+        url: "\(url)/_sim/wait?counter=\(counter)&atLeast=\(atLeast)&timeoutSeconds=\(seconds)"))
+    return response.status == 200 && String(decoding: response.body, as: UTF8.self).contains(#""reached":true"#)
+}

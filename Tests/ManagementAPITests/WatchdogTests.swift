@@ -7,6 +7,7 @@ import HookManagementAPI
 import HookMetrics
 import HookTestSupport
 import Synchronization
+import SimulatorTestSupport
 import Testing
 
 /// A webhook for the watchdog tests that answers `status` (settable) to everything.
@@ -14,15 +15,6 @@ final class StatusWebhook: HTTPHandler, Sendable {
     let status = Atomic<Int>(200)
     func head(_ head: HTTPRequestHead) -> HTTPHeadDecision { .readBody(maxBodyBytes: 1 << 20) }
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult { .response(HTTPResponse(status: self.status.load(ordering: .relaxed))) }
-}
-
-/// Polls `condition` every 20 ms until it holds, failing after `seconds` (a deadline, not a synchronising sleep).
-func eventually(within seconds: Double = 20, _ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while try await !condition() {
-        try #require(ContinuousClock.now < deadline, "timed out waiting for \(what)")
-        try await Task.sleep(for: .milliseconds(20))
-    }
 }
 
 /// Issue 5 §6: the watchdog re-registers a webhook that is disabled, missing or foreign, or a stopped subscription.
@@ -50,9 +42,9 @@ func eventually(within seconds: Double = 20, _ what: String, _ condition: () asy
                     // Failed deliveries make the simulator disable the webhook.
                     hook.status.store(500, ordering: .relaxed)
                     try await sim.control("POST", "publish", #"{"tenant":"\#(tenantA)","contentType":"Audit.General","blobs":1}"#)
-                    try await eventually("the webhook to be disabled") {
-                        try await client.list().first { $0.contentType == "Audit.General" }?.webhook?.status == "disabled"
-                    }
+                    // The failed delivery and the disabling are one simulator update: wait for the first, see the second.
+                    #expect(try await waitForSimulatorCounter(url: sim.url, http: sim.http, "notificationsFailed", atLeast: 1))
+                    #expect(try await client.list().first { $0.contentType == "Audit.General" }?.webhook?.status == "disabled")
                     hook.status.store(200, ordering: .relaxed)
                     // The subscription of the other type is stopped, by someone else.
                     try await client.stop("Audit.Exchange")

@@ -41,18 +41,24 @@ struct PollSim: Sendable {
 
     func counter(_ name: String) async throws -> Int { try await self.control("GET", "counters")[name] as? Int ?? -1 }
 
-    /// A Management API client for tenant A with fast retries.
-    func client() -> ManagementAPIClient {
+    /// Waits (a long poll on `/_sim/wait`, not a timer) until the simulator's `counter` reaches `atLeast`.
+    func waitFor(_ counter: String, atLeast: Int, within seconds: Int = 60) async throws {
+        let reached = try await waitForSimulatorCounter(url: self.url, http: self.http, counter, atLeast: atLeast, within: seconds)
+        try #require(reached, "\(counter) stayed below \(atLeast) for \(seconds) s")
+    }
+
+    /// A Management API client for `tenant` (tenant A by default) with fast retries.
+    func client(tenant: String = tenantA, app: String = appA, budget: RequestBudget = RequestBudget()) -> ManagementAPIClient {
         let skew = ClockSkew()
         let tokens = TokenProvider(
-            settings: TokenProvider.Settings(tenantId: tenantA, clientId: appA, credential: .clientSecret(Secret(secretA)),
+            settings: TokenProvider.Settings(tenantId: tenant, clientId: app, credential: .clientSecret(Secret(secretA)),
                                              loginURL: self.url, endpoint: .v2, resource: "https://manage.office.com",
                                              tenantKey: "tenants[0]"),
             http: self.http, skew: skew)
         return ManagementAPIClient(
-            settings: .init(apiRoot: self.url, tenantId: tenantA, publisherId: publisher,
+            settings: .init(apiRoot: self.url, tenantId: tenant, publisherId: publisher,
                             backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(20))),
-            tokens: tokens, http: self.http, budget: RequestBudget(), skew: skew)
+            tokens: tokens, http: self.http, budget: budget, skew: skew)
     }
 
     /// Publishes `blobs` one-record blobs, notified (subject to `neverNotifyRate`) or not.
