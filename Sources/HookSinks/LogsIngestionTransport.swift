@@ -1,0 +1,110 @@
+import Foundation
+import HookCompression
+import HookConfig
+import HookHTTPClient
+import HookManagementAPI
+import Logging
+
+/// `type: logs-ingestion`: rows of `O365_CL` to the Azure Monitor Logs Ingestion API (Microsoft Sentinel).
+///
+/// `POST {endpoint}/dataCollectionRules/{dcr}/streams/{stream}?api-version=2023-01-01` with a bearer
+/// token for the Azure Monitor audience, a gzip body holding a JSON array of rows (sinks.md §2). Each
+/// request is at most ``maxRequestBytes`` **before** compression, cut by the rows' real serialized size.
+/// A 413 halves the request; 429, 5xx and connection failures are retryable with `Retry-After`; a 401
+/// refreshes the token once.
+public struct LogsIngestionTransport: BatchTransport {
+    /// The Logs Ingestion API's documented per-call limit ("1 MB"), read as 1,000,000 bytes of uncompressed JSON.
+    public static let defaultMaxRequestBytes = 1_000_000
+    /// The API version of the 2023-01-01 stable spec, the only one.
+    public static let apiVersion = "2023-01-01"
+
+    /// The sink's configured name (log metadata and error messages).
+    public let name: String
+    /// Coalescing bounds for one send.
+    public let limits: BatchLimits
+    /// Largest uncompressed request body.
+    public let maxRequestBytes: Int
+    let url: String
+    let tokens: TokenProvider
+    let http: HTTPClient
+    let logger: Logger
+
+    /// Creates the transport. `tokens` must be for the Azure Monitor audience (see ``tokenSettings(for:named:config:)``).
+    ///
+    /// The default `limits` keep one send to about one request: rows add roughly 450 bytes of columns to each
+    /// record, so 650 KB of typical 1 KB records serialize to a little under 1 MB.
+    public init(name: String, config: LogsIngestionSinkConfig, tokens: TokenProvider, http: HTTPClient, logger: Logger,
+                limits: BatchLimits = BatchLimits(maxRecords: 5_000, maxBytes: 650_000, linger: .milliseconds(200)),
+                maxRequestBytes: Int = LogsIngestionTransport.defaultMaxRequestBytes) {
+        self.name = name
+        self.limits = limits
+        self.maxRequestBytes = maxRequestBytes
+        let endpoint = config.endpoint.hasSuffix("/") ? String(config.endpoint.dropLast()) : config.endpoint
+        self.url = "\(endpoint)/dataCollectionRules/\(config.dcrImmutableId)/streams/\(config.stream)?api-version=\(Self.apiVersion)"
+        self.tokens = tokens
+        self.http = http
+        self.logger = logger
+    }
+
+    /// Sends every record of `batches` as rows, in as many requests as the size limit needs, one after another.
+    /// If a later request fails after earlier ones were accepted, the retry sends those rows again (at least once).
+    public func send(_ batches: [RecordBatch]) async throws(TransportError) {
+        let now = Date()
+        var request = RequestRows()
+        for batch in batches {
+            for record in batch.records {
+                let row = LogsIngestionRow.encode(record, source: batch.source, ingestedAt: now)
+                guard row.count + 2 <= self.maxRequestBytes else {
+                    throw .permanent("record \(record.id ?? "without Id") makes a row of \(row.count) bytes, more than the "
+                                     + "Logs Ingestion limit of \(self.maxRequestBytes) bytes per request")
+                }
+                if !request.rows.isEmpty && request.bodyBytes + 1 + row.count > self.maxRequestBytes {
+                    try await self.post(request)
+                    request = RequestRows()
+                }
+                request.append(row, id: record.id)
+            }
+        }
+        if !request.rows.isEmpty { try await self.post(request) }
+    }
+
+    /// Nothing to release: the HTTP client and token provider belong to the caller.
+    public func close() async {}
+}
+
+/// The rows of one request and the size of the JSON array they make.
+struct RequestRows {
+    var rows: [[UInt8]] = []
+    var ids: [String?] = []
+    /// `[` + rows joined by `,` + `]`.
+    var bodyBytes = 2
+
+    mutating func append(_ row: [UInt8], id: String?) {
+        self.bodyBytes += row.count + (self.rows.isEmpty ? 0 : 1)
+        self.rows.append(row)
+        self.ids.append(id)
+    }
+
+    /// The two halves, for a 413.
+    func halves() -> (RequestRows, RequestRows) {
+        var first = RequestRows(), second = RequestRows()
+        let middle = self.rows.count / 2
+        for index in self.rows.indices {
+            if index < middle { first.append(self.rows[index], id: self.ids[index]) } else { second.append(self.rows[index], id: self.ids[index]) }
+        }
+        return (first, second)
+    }
+
+    /// The uncompressed body.
+    func body() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(self.bodyBytes)
+        out.append(UInt8(ascii: "["))
+        for (index, row) in self.rows.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += row
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+}
