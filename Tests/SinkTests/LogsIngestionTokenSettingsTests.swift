@@ -14,8 +14,8 @@ struct LogsIngestionTokenSettingsTests {
                                   tenants: [tenant], sinks: [])
     }
 
-    @Test func audiencePerCloud() async throws {
-        try await withTemporaryDirectory { _ in
+    @Test func audiencePerCloud() async {
+        await withTemporaryDirectory { _ in
             typealias T = LogsIngestionTransport
             #expect(T.monitorResource(endpoint: "https://dce-1.eastus-1.ingest.monitor.azure.com", cloud: .enterprise) == "https://monitor.azure.com")
             #expect(T.monitorResource(endpoint: "https://dce-1.usgovvirginia-1.ingest.monitor.azure.us/", cloud: .enterprise) == "https://monitor.azure.us")
