@@ -15,6 +15,12 @@ public enum LogsIngestionRow {
         public let name: String
         /// `datetime`, `string`, `int` or `dynamic`.
         public let type: String
+
+        /// Creates a column.
+        public init(name: String, type: String) {
+            self.name = name
+            self.type = type
+        }
     }
 
     /// Every column a row can carry, in the order they are written.
