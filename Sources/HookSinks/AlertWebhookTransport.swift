@@ -26,7 +26,7 @@ public final class AlertWebhookTransport: BatchTransport {
 
     struct State {
         var window: AlertRateWindow
-        var posted = RecentIDs(capacity: 4_096)
+        var posted = PostedAlertIDs(capacity: 4_096)
     }
 
     /// Creates the transport. Alerts are rare, so the default limits favour latency over batching.
@@ -96,28 +96,5 @@ public final class AlertWebhookTransport: BatchTransport {
         for record in records { counts[AlertDetails.typeName(record.recordType), default: 0] += 1 }
         return counts.map { (typeName: $0.key, count: $0.value) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.typeName < $1.typeName }
-    }
-}
-
-/// A bounded set of recently seen ids: the oldest is forgotten first.
-struct RecentIDs {
-    private var order: [String] = []
-    private var members: Set<String> = []
-    private var next = 0
-    let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func contains(_ id: String) -> Bool { self.members.contains(id) }
-
-    mutating func insert(_ id: String) {
-        guard self.members.insert(id).inserted else { return }
-        if self.order.count < self.capacity {
-            self.order.append(id)
-        } else {
-            self.members.remove(self.order[self.next])
-            self.order[self.next] = id
-            self.next = (self.next + 1) % self.capacity
-        }
     }
 }

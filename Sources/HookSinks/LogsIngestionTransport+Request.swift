@@ -7,7 +7,7 @@ import HookManagementAPI
 /// One request to the Logs Ingestion API and what its answer means (sinks.md §2, "Responses").
 extension LogsIngestionTransport {
     /// Posts `rows`; on 413 posts each half instead, down to single rows.
-    func post(_ rows: RequestRows) async throws(TransportError) {
+    func post(_ rows: IngestionRequestRows) async throws(TransportError) {
         let outcome = try await self.attempt(rows)
         guard outcome == .tooLarge else { return }
         guard rows.rows.count > 1 else {
@@ -24,7 +24,7 @@ extension LogsIngestionTransport {
     enum Outcome { case accepted, tooLarge }
 
     /// One POST, with one token refresh on 401.
-    private func attempt(_ rows: RequestRows) async throws(TransportError) -> Outcome {
+    private func attempt(_ rows: IngestionRequestRows) async throws(TransportError) -> Outcome {
         let compressed: [UInt8]
         do {
             compressed = try Gzip.compress(rows.body())

@@ -50,7 +50,7 @@ public struct LogsIngestionTransport: BatchTransport {
     /// If a later request fails after earlier ones were accepted, the retry sends those rows again (at least once).
     public func send(_ batches: [RecordBatch]) async throws(TransportError) {
         let now = Date()
-        var request = RequestRows()
+        var request = IngestionRequestRows()
         for batch in batches {
             for record in batch.records {
                 let row = LogsIngestionRow.encode(record, source: batch.source, ingestedAt: now)
@@ -60,7 +60,7 @@ public struct LogsIngestionTransport: BatchTransport {
                 }
                 if !request.rows.isEmpty && request.bodyBytes + 1 + row.count > self.maxRequestBytes {
                     try await self.post(request)
-                    request = RequestRows()
+                    request = IngestionRequestRows()
                 }
                 request.append(row, id: record.id)
             }
@@ -70,41 +70,4 @@ public struct LogsIngestionTransport: BatchTransport {
 
     /// Nothing to release: the HTTP client and token provider belong to the caller.
     public func close() async {}
-}
-
-/// The rows of one request and the size of the JSON array they make.
-struct RequestRows {
-    var rows: [[UInt8]] = []
-    var ids: [String?] = []
-    /// `[` + rows joined by `,` + `]`.
-    var bodyBytes = 2
-
-    mutating func append(_ row: [UInt8], id: String?) {
-        self.bodyBytes += row.count + (self.rows.isEmpty ? 0 : 1)
-        self.rows.append(row)
-        self.ids.append(id)
-    }
-
-    /// The two halves, for a 413.
-    func halves() -> (RequestRows, RequestRows) {
-        var first = RequestRows(), second = RequestRows()
-        let middle = self.rows.count / 2
-        for index in self.rows.indices {
-            if index < middle { first.append(self.rows[index], id: self.ids[index]) } else { second.append(self.rows[index], id: self.ids[index]) }
-        }
-        return (first, second)
-    }
-
-    /// The uncompressed body.
-    func body() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(self.bodyBytes)
-        out.append(UInt8(ascii: "["))
-        for (index, row) in self.rows.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += row
-        }
-        out.append(UInt8(ascii: "]"))
-        return out
-    }
 }
