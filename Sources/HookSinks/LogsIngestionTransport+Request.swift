@@ -9,7 +9,12 @@ extension LogsIngestionTransport {
     /// Posts `rows`; on 413 posts each half instead, down to single rows.
     func post(_ rows: IngestionRequestRows) async throws(TransportError) {
         let outcome = try await self.attempt(rows)
-        guard outcome == .tooLarge else { return }
+        if outcome == .accepted {
+            self.accepted.withLock { accepted in
+                for id in rows.ids { id.map { accepted.insert($0) } }
+            }
+            return
+        }
         guard rows.rows.count > 1 else {
             throw .permanent("record \(rows.ids.first.flatMap { $0 } ?? "without Id") was refused as too large (HTTP 413) even alone")
         }

@@ -4,6 +4,7 @@ import HookConfig
 import HookHTTPClient
 import HookManagementAPI
 import Logging
+import Synchronization
 
 /// `type: logs-ingestion`: rows of `O365_CL` to the Azure Monitor Logs Ingestion API (Microsoft Sentinel).
 ///
@@ -11,12 +12,15 @@ import Logging
 /// token for the Azure Monitor audience, a gzip body holding a JSON array of rows (sinks.md §2). Each
 /// request is at most ``maxRequestBytes`` **before** compression, cut by the rows' real serialized size.
 /// A 413 halves the request; 429, 5xx and connection failures are retryable with `Retry-After`; a 401
-/// refreshes the token once.
-public struct LogsIngestionTransport: BatchTransport {
+/// refreshes the token once. Rows already accepted (the last ``acceptedMemory`` record ids) are skipped when a
+/// partly delivered send is retried, so Sentinel gets each record once.
+public final class LogsIngestionTransport: BatchTransport {
     /// The Logs Ingestion API's documented per-call limit ("1 MB"), read as 1,000,000 bytes of uncompressed JSON.
     public static let defaultMaxRequestBytes = 1_000_000
     /// The API version of the 2023-01-01 stable spec, the only one.
     public static let apiVersion = "2023-01-01"
+    /// How many accepted record ids are remembered: two sends' worth at the default limits.
+    public static let acceptedMemory = 10_000
 
     /// The sink's configured name (log metadata and error messages).
     public let name: String
@@ -28,6 +32,7 @@ public struct LogsIngestionTransport: BatchTransport {
     let tokens: TokenProvider
     let http: HTTPClient
     let logger: Logger
+    let accepted = Mutex(RecentRecordIDs(capacity: LogsIngestionTransport.acceptedMemory))
 
     /// Creates the transport. `tokens` must be for the Azure Monitor audience (see ``tokenSettings(for:named:config:)``).
     ///
@@ -47,12 +52,13 @@ public struct LogsIngestionTransport: BatchTransport {
     }
 
     /// Sends every record of `batches` as rows, in as many requests as the size limit needs, one after another.
-    /// If a later request fails after earlier ones were accepted, the retry sends those rows again (at least once).
+    /// Records whose `Id` an earlier request accepted are skipped (a retry after a partial failure).
     public func send(_ batches: [RecordBatch]) async throws(TransportError) {
         let now = Date()
         var request = IngestionRequestRows()
         for batch in batches {
-            for record in batch.records {
+            let fresh = self.accepted.withLock { accepted in batch.records.filter { $0.id.map { !accepted.contains($0) } ?? true } }
+            for record in fresh {
                 let row = LogsIngestionRow.encode(record, source: batch.source, ingestedAt: now)
                 guard row.count + 2 <= self.maxRequestBytes else {
                     throw .permanent("record \(record.id ?? "without Id") makes a row of \(row.count) bytes, more than the "

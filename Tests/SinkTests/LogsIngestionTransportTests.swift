@@ -109,6 +109,27 @@ struct LogsIngestionTransportTests {
         }
     }
 
+    @Test func aRetryAfterAPartialFailureSendsOnlyTheRowsNotYetAccepted() async throws {
+        try await withTemporaryDirectory { _ in
+            try await withInProcessSimulator(scenario: F.scenario(settings: #","ingestMaxBytes":5000"#)) { url, http in
+                let (transport, _) = F.transport(url: url, http: http)
+                let small = try F.paddedRecords(3, size: 1_000)
+                let big = try F.paddedRecords(1, size: 8_000).map { record in
+                    try F.records("[" + String(decoding: record.bytes, as: UTF8.self).replacingOccurrences(of: "00000000-0000-4000", with: "bbbbbbbb-0000-4000") + "]")[0]
+                }
+                let batch = RecordBatch(source: F.source, records: small + big)
+                // 413 halves: [s0, s1] and then [s2] are accepted, the big row alone is refused.
+                let error = await F.transportError { try await transport.send([batch]) }
+                guard case .permanent? = error else { Issue.record("expected permanent, got \(String(describing: error))"); return }
+                try await F.control(url: url, http: http, "configure", #"{"settings":{"ingestMaxBytes":1000000}}"#)
+                try await transport.send([batch])
+                let ids = try await F.ingested(url: url, http: http).calls.flatMap { $0["body"]?.arrayValue ?? [] }
+                    .compactMap { $0["RecordId"]?.stringValue }
+                #expect(ids.sorted() == (small + big).compactMap(\.id).sorted())  // each record exactly once
+            }
+        }
+    }
+
     @Test func throttleSurfacesRetryAfterAndServerErrorsAreRetryable() async throws {
         try await withTemporaryDirectory { _ in
             let faults = #"[{"endpoint":"ingest","kind":"throttle","retryAfterSeconds":7,"count":1},"#

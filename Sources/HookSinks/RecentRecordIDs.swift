@@ -1,5 +1,8 @@
-/// A bounded set of recently seen ids: the oldest is forgotten first.
-struct PostedAlertIDs {
+/// The ids of records a destination recently accepted, bounded (the oldest is forgotten first).
+///
+/// A send that fails after some of its requests went through is retried whole; transports skip the records
+/// remembered here, so a retry does not post them twice (an alert message, a Sentinel row).
+struct RecentRecordIDs {
     private var order: [String] = []
     private var members: Set<String> = []
     private var next = 0
