@@ -33,6 +33,10 @@ final class GzipDecoder {
     /// Inflates one complete gzip member; fails past `limit` output bytes, on corrupt or truncated input,
     /// and on bytes after the member.
     func decompress(_ data: [UInt8], limit: Int) throws(CompressionError) -> [UInt8] {
+        // avail_in is a 32-bit uInt; no body this module reads comes near 4 GiB.
+        guard data.count <= Int(UInt32.max) else {
+            throw CompressionError(.stream, "inflate: input of \(data.count) bytes exceeds 4 GiB")
+        }
         var output: [UInt8] = []
         try data.withUnsafeBufferPointer { (input) throws(CompressionError) in
             self.stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)

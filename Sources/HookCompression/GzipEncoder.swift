@@ -49,7 +49,13 @@ public final class GzipEncoder {
         guard !self.finished else { throw CompressionError(.stream, "append after finish") }
         guard !bytes.isEmpty else { return }
         try bytes.withUnsafeBufferPointer { (input) throws(CompressionError) in
-            try self.run(input, flush: Z_NO_FLUSH)
+            // avail_in is a 32-bit uInt: feed very large inputs in pieces.
+            var offset = 0
+            while offset < input.count {
+                let end = min(input.count, offset + (1 << 30))
+                try self.run(UnsafeBufferPointer(rebasing: input[offset..<end]), flush: Z_NO_FLUSH)
+                offset = end
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import HookCompression
 import HookConfig
 import HookHTTPClient
 import HookManagementAPI
