@@ -133,7 +133,8 @@ public struct AlertWebhookSinkConfig: Sendable {
     /// Audit record types (`RecordType`) that raise an alert (`recordTypes`, default 28, 40, 41, 47:
     /// ThreatIntelligence, SecurityComplianceAlerts, ThreatIntelligenceUrl, ThreatIntelligenceAtpContent).
     public var recordTypes: [Int]
-    /// At most this many posts per minute; extra alerts are counted and dropped (`ratePerMinute`, default 30).
+    /// At most this many posts per minute; a burst above it ends in one summary message of the rest, nothing is
+    /// dropped (`ratePerMinute`, default 30).
     public var ratePerMinute: Int
 
     /// The documented default of ``recordTypes``.

@@ -17,6 +17,8 @@ final class LogsIngestionFake: Sendable {
         var stream: String
         var records: [[UInt8]]
         var compressed: Bool
+        /// The (inflated) body exactly as sent, so tests can check bytes the re-encoded `records` lose.
+        var body: [UInt8]
     }
 
     private let state: SimulatorState
@@ -67,7 +69,7 @@ final class LogsIngestionFake: Sendable {
             }
             records.append(encoded)
         }
-        self.calls.withLock { $0.append(Call(dcr: dcr, stream: stream, records: records, compressed: compressed)) }
+        self.calls.withLock { $0.append(Call(dcr: dcr, stream: stream, records: records, compressed: compressed, body: body)) }
         self.state.withStore { store in
             store.counters.ingestCalls += 1
             store.counters.ingestedRecords += records.count
@@ -75,12 +77,13 @@ final class LogsIngestionFake: Sendable {
         return HTTPResponse(status: 204)
     }
 
-    /// Everything accepted, optionally for one stream: `{"calls":[{"dcr","stream","compressed","records":[…]}]}`.
+    /// Everything accepted, optionally for one stream: `{"calls":[{"dcr","stream","compressed","records":[…],"bodyBytes","body":[…]}]}`;
+    /// `records` are re-encoded with sorted keys, `body` is the array exactly as sent (`bodyBytes` long, uncompressed).
     func recorded(stream: String?) -> JSONOutput {
         let calls = self.calls.withLock { $0 }.filter { stream == nil || $0.stream == stream }
         return .object([("calls", .array(calls.map { call in
             .object([("dcr", .string(call.dcr)), ("stream", .string(call.stream)), ("compressed", .bool(call.compressed)),
-                     ("records", .array(call.records.map { .raw($0) }))])
+                     ("records", .array(call.records.map { .raw($0) })), ("bodyBytes", .number(call.body.count)), ("body", .raw(call.body))])
         }))])
     }
 

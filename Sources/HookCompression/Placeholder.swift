@@ -1,1 +1,0 @@
-// HookCompression: streaming gzip on zlib (see issue 6 §5, logs-ingestion).
