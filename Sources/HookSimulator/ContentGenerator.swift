@@ -13,6 +13,7 @@ struct ContentGenerator {
 
     /// Distinct records rendered per blob; bigger blobs repeat them with new ids.
     static let templateCount = 256
+    static let padAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
     /// One record, rendered. `availableAt` is the blob's time; events happened before it.
     mutating func record(_ contentType: SimContentType, availableAt: Date) -> [UInt8] {
@@ -24,6 +25,12 @@ struct ContentGenerator {
         case .sharePoint: fields = self.sharePointRecord(eventTime)
         case .general: fields = self.generalRecord(eventTime)
         case .dlp: fields = self.dlpRecord(eventTime)
+        }
+        if self.settings.recordPadBytes > 0 {
+            // Real records often carry long ExtendedProperties / ModifiedProperties; benchmarks use this to
+            // reach a realistic ~1 KB per record.
+            let pad = String((0..<self.settings.recordPadBytes).map { _ in Self.padAlphabet.randomElement(using: &self.random)! })
+            fields.append(("ExtendedProperties", .array([.object([("Name", .string("RequestContext")), ("Value", .string(pad))])])))
         }
         if self.settings.shuffleKeys && self.random.chance(0.5) { fields.shuffle(using: &self.random) }
         return JSONOutput.object(fields).bytes

@@ -56,6 +56,9 @@ public struct SimulatorSettings: Sendable {
     public var maxRecordsPerBlob = 20
     /// Probability that a record repeats one from an earlier blob of the same subscription.
     public var duplicateRecordRate = 0.0
+    /// Characters of filler in an `ExtendedProperties` entry added to every record (0: none); benchmarks
+    /// use it for ~1 KB records.
+    public var recordPadBytes = 0
     /// Probability that a blob's `contentCreated` lies before that of blobs listed earlier.
     public var outOfOrderRate = 0.0
     /// Probability that `RecordType`/`UserType` are sent as strings (§7.1).
@@ -107,6 +110,7 @@ extension SimulatorSettings {
         set("minRecordsPerBlob", &self.minRecordsPerBlob)
         set("maxRecordsPerBlob", &self.maxRecordsPerBlob)
         set("duplicateRecordRate", &self.duplicateRecordRate)
+        set("recordPadBytes", &self.recordPadBytes)
         set("outOfOrderRate", &self.outOfOrderRate)
         set("stringNumberRate", &self.stringNumberRate)
         set("clientIPQuirkRate", &self.clientIPQuirkRate)
