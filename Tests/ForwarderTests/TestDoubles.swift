@@ -77,10 +77,16 @@ struct FrozenClock: WorkerClock {
 final class CountingFetcher: BlobFetcher {
     let base: any BlobFetcher
     private let count = Mutex(0)
-    init(_ base: any BlobFetcher) { self.base = base }
+    /// One element per `open`.
+    let opened: AsyncStream<Int>
+    private let openedContinuation: AsyncStream<Int>.Continuation
+    init(_ base: any BlobFetcher) {
+        self.base = base
+        (self.opened, self.openedContinuation) = AsyncStream.makeStream(of: Int.self)
+    }
     var opens: Int { self.count.withLock { $0 } }
     func open(_ blob: LeasedBlob) async throws -> BlobChunks {
-        self.count.withLock { $0 += 1 }
+        self.openedContinuation.yield(self.count.withLock { $0 += 1; return $0 })
         return try await self.base.open(blob)
     }
 }
