@@ -72,6 +72,16 @@ public final class WorkerPool: Service {
         self.init(processor: processor, settings: Settings(concurrency: workers.concurrency), signal: signal)
     }
 
+    /// Re-reads the ledger gauges (`activityhook_blobs`, `activityhook_sink_backlog_blobs`); call it at
+    /// scrape time. Errors are logged; the gauges keep their last values.
+    public func refreshGauges() async {
+        do {
+            try await self.processor.metrics.refresh(from: self.ledger, sinks: self.processor.sinks.map(\.name), now: self.clock.now())
+        } catch {
+            self.logger.warning("cannot read the ledger for the forwarder gauges", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Begins a graceful stop: no more leases; blobs in flight get `shutdownGrace` to finish.
     public func beginShutdown() {
         self.stopping.withLock { $0 = true }

@@ -98,3 +98,27 @@ import Testing
         #expect(try await ledger.claimRecords(["old-1", "young"], blobId: blobs[2].id, now: now) == [false, true])
     }
 }
+
+@Suite struct ForwarderMetricsTests {
+    @Test func gaugesComeFromTheLedgerSummaryAndBacklog() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        let notices = ["a", "b", "c"].map { id in
+            BlobNotice(tenantId: tenantA, contentType: "Audit.General", contentId: id, contentUri: "http://127.0.0.1:9/\(id)",
+                       contentCreated: now, contentExpiration: now.addingTimeInterval(86_400))
+        }
+        let blobs = try await recordAndLease(ledger, notices, now: now)
+        try await ledger.recordSinkAccepted(blobId: blobs[0].id, sink: "file", records: 1, now: now)
+        #expect(try await ledger.complete(blobs[1], now: now))
+        let registry = MetricsRegistry()
+        let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: [:]),
+                                      sinks: [RecordingSink("file"), RecordingSink("hec")],
+                                      metrics: ForwarderMetrics(registry: registry), clock: FrozenClock(now), logger: quietLogger)
+        await WorkerPool(processor: processor, settings: .init()).refreshGauges()
+        let text = registry.render()
+        #expect(text.contains(#"activityhook_blobs{content_type="Audit.General",state="leased",tenant="\#(tenantA)"} 2"#), "\(text)")
+        #expect(text.contains(#"activityhook_blobs{content_type="Audit.General",state="done",tenant="\#(tenantA)"} 1"#))
+        #expect(text.contains(#"activityhook_sink_backlog_blobs{sink="file"} 1"#))
+        #expect(text.contains(#"activityhook_sink_backlog_blobs{sink="hec"} 2"#))
+    }
+}
