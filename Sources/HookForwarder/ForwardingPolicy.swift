@@ -40,11 +40,12 @@ public struct ForwardingPolicy: Sendable {
     }
 
     /// The wait before the next attempt of a blob whose attempt number `attempt` failed: the server's wait
-    /// when one was given (at most `maxServerWait`), else `retryBase × 2^(attempt-1)` capped at `retryCap`,
+    /// when one was given (between 1 s and `maxServerWait`), else `retryBase × 2^(attempt-1)` capped at `retryCap`,
     /// with jitter in [50 %, 100 %] so that blobs failing together do not return together.
     public func retryDelay(attempt: Int, serverRequested: Duration?,
                            random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> Duration {
-        if let serverRequested { return min(serverRequested, self.maxServerWait) }
+        // At least a second, so a `Retry-After: 0` cannot make a worker spin on one blob.
+        if let serverRequested { return max(.seconds(1), min(serverRequested, self.maxServerWait)) }
         let exponent = min(max(attempt - 1, 0), 20)
         let ceiling = min(Self.seconds(self.retryCap), Self.seconds(self.retryBase) * Double(1 << exponent))
         return .milliseconds(Int64(ceiling * random(0.5...1.0) * 1000))

@@ -15,12 +15,12 @@ extension SQLiteLedger {
                     // The same Id twice in one window: the second one is a duplicate whoever owns the claim.
                     guard seen.insert(key).inserted else { return true }
                     let value = key.sqliteValue
-                    if let owner = try connection.scalar("SELECT blob_id FROM record_claims WHERE record_id = ?", [value])?.int64 {
-                        return owner != blobId
-                    }
-                    try connection.run("INSERT INTO record_claims (record_id, blob_id, claimed_at) VALUES (?, ?, ?)",
+                    // Most Ids are new: one statement for them, a lookup only for an Id already claimed.
+                    try connection.run("INSERT INTO record_claims (record_id, blob_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                        [value, .integer(blobId), .integer(nowMs)])
-                    return false
+                    if connection.changes == 1 { return false }
+                    let owner = try connection.scalar("SELECT blob_id FROM record_claims WHERE record_id = ?", [value])?.int64
+                    return owner != blobId
                 }
             }
         }
