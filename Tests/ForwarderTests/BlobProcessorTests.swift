@@ -89,6 +89,45 @@ import Testing
         }
     }
 
+    @Test func simulatedDuplicatesAreDeliveredOnceEvenWhenBlobsRunConcurrently() async throws {
+        try await self.withLedger { ledger in
+            try await withFwdSim(FwdSim.scenario(#","seed":11"#)) { sim in
+                try await sim.control("POST", "configure", #"{"settings":{"duplicateRecordRate":0.15}}"#)
+                let answer = try await sim.control("POST", "publish",
+                                                   #"{"tenant":"\#(tenantA)","contentType":"Audit.General","blobs":12,"recordsPerBlob":150,"notify":false}"#)
+                let published = try #require(answer["published"] as? [[String: Any]])
+                let notices = try published.map { item in
+                    BlobNotice(tenantId: tenantA, contentType: "Audit.General", contentId: try #require(item["contentId"] as? String),
+                               contentUri: try #require(item["contentUri"] as? String), contentCreated: Date(),
+                               contentExpiration: Date().addingTimeInterval(86_400))
+                }
+                var served: [SplitRecord] = []
+                for notice in notices { served += try RecordSplitter.split(try await sim.rawBlob(notice)) }
+                let uniqueIds = Set(served.compactMap(\.id))
+                #expect(served.count - uniqueIds.count > 100, "the simulator should repeat about 15% of the records")
+
+                let file = RecordingSink("file")
+                let hec = RecordingSink("hec")
+                let registry = MetricsRegistry()
+                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file, hec], registry: registry)
+                let blobs = try await recordAndLease(ledger, notices)
+                let outcomes = await withTaskGroup(of: BlobOutcome.self) { group in
+                    for blob in blobs { group.addTask { await processor.process(blob) } }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes == Array(repeating: .done, count: 12))
+                for sink in [file, hec] {
+                    let ids = sink.batches.flatMap(\.records).compactMap(\.id)
+                    #expect(ids.count == uniqueIds.count)
+                    #expect(Set(ids) == uniqueIds)
+                }
+                let suppressed = served.count - uniqueIds.count
+                #expect(registry.render().contains(
+                    #"activityhook_records_duplicate_total{content_type="Audit.General",tenant="\#(tenantA)"} \#(suppressed)"#))
+            }
+        }
+    }
+
     @Test func aRetryAfterACrashResendsOnlyToSinksWithoutAcknowledgement() async throws {
         try await self.withLedger { ledger in
             try await withFwdSim { sim in
