@@ -94,4 +94,30 @@ final class ScriptedClock: WorkerClock {
         #expect(try await ledger.acceptedSinks(blobId: stale.id).isEmpty)
         #expect(try await ledger.complete(current, now: now))
     }
+
+    @Test func aSinkThatFailsGetsNothingMoreInThisAttemptWhileTheOthersGetEveryWindow() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        let padding = String(repeating: "x", count: 500)
+        let records = (0..<100).map { _ in #"{"Id":"\#(UUID().uuidString)","RecordType":1,"Pad":"\#(padding)"}"# }
+        let body = Array(("[" + records.joined(separator: ",") + "]").utf8)
+        _ = try await ledger.record([self.notice("big", now: now)], source: .webhook, at: now)
+        let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
+        let good = RecordingSink("good")
+        let bad = RecordingSink("bad", mode: .fail(.transient, retryAfter: nil))
+        // Windows bounded by bytes: about 5 KB, so 9 records each.
+        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: body), sinks: [good, bad],
+                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
+                                      policy: ForwardingPolicy(windowRecords: 1_000, windowBytes: 5_000),
+                                      clock: FrozenClock(now), logger: quietLogger)
+        guard case .retry = await processor.process(blob) else {
+            Issue.record("expected a retry")
+            return
+        }
+        #expect(bad.calls == 1)
+        #expect(good.records.count == 100)
+        #expect(good.batches.count == 12)
+        #expect(good.batches.allSatisfy { $0.byteCount < 5_000 + 600 })
+        #expect(try await ledger.acceptedSinks(blobId: blob.id) == ["good"])
+    }
 }
