@@ -19,13 +19,19 @@ final class ScriptedClock: WorkerClock {
     init(_ time: Date, immediate: Int) {
         self.time = time
         self.remaining = Mutex(immediate)
+        (self.sleeps, self.sleepsContinuation) = AsyncStream.makeStream(of: Int.self)
     }
     func now() -> Date { self.time }
+    /// One element per `sleep` call, when it starts.
+    let sleeps: AsyncStream<Int>
+    private let sleepsContinuation: AsyncStream<Int>.Continuation
+
     func sleep(for duration: Duration) async throws {
         let immediate = self.remaining.withLock { remaining in
             defer { remaining -= 1 }
             return remaining > 0
         }
+        self.sleepsContinuation.yield(1)
         if immediate { return }
         try await waitUntilCancelled()
     }
@@ -73,6 +79,28 @@ final class ScriptedClock: WorkerClock {
         }
         #expect(try await ledger.state(tenantId: tenantA, contentId: "held") == .retry)
         #expect(sink.calls == 6)
+    }
+
+    @Test func aLeaseIsRenewedWhileTheBlobIsInFlightAndReleasedOnCancellation() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        _ = try await ledger.record([self.notice("long", now: now)], source: .webhook, at: now)
+        let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
+        let sink = RecordingSink("siem", mode: .block)
+        let clock = ScriptedClock(now, immediate: 1)
+        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
+                                      policy: ForwardingPolicy(leaseDuration: .seconds(300)), clock: clock, logger: quietLogger)
+        let task = Task { await processor.process(blob) }
+        // The second sleep starts after the first renewal was stored.
+        try await waitFor(2, of: clock.sleeps)
+        try await waitFor(1, of: sink.started)
+        // Without the renewal the 60-second lease would have expired by now + 120 s.
+        #expect(try await ledger.lease(limit: 1, for: .seconds(60), now: now.addingTimeInterval(120)).isEmpty)
+        task.cancel()
+        #expect(await task.value == .released)
+        let again = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
+        #expect(again.attempt == 1)
     }
 
     @Test func aWorkerWhoseLeaseWasTakenStopsAndRecordsNothing() async throws {
