@@ -12,6 +12,6 @@ struct ActivityHookCommand: AsyncParsableCommand {
             Microsoft Sentinel (Logs Ingestion API), files, Splunk HEC and alert webhooks.
             """,
         version: ActivityHookVersion.string,
-        subcommands: [Serve.self, Register.self, Status.self, Unregister.self, Backfill.self, CheckConfig.self, Version.self]
+        subcommands: [Serve.self, Register.self, Status.self, Unregister.self, Backfill.self, Replay.self, CheckConfig.self, Version.self]
     )
 }

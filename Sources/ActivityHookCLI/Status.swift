@@ -31,6 +31,9 @@ struct Status: AsyncParsableCommand {
         let session = try await ManagementSession.open(loaded.config, for: "status")
         let summary = try await session.ledger.summary(now: Date())
         let completeness = try await session.ledger.completeness()
+        let sinks = loaded.config.sinks.map { SinkRow(name: $0.name, type: $0.kind.typeName, backlog: 0) }
+        let backlog = try await session.ledger.sinkBacklog(sinks: sinks.map(\.name))
+        let sinkRows = sinks.map { SinkRow(name: $0.name, type: $0.type, backlog: backlog[$0.name] ?? 0) }
         var rows: [Row] = []
         for (index, client) in session.clients.enumerated() {
             let tenant = loaded.config.tenants[index]
@@ -54,7 +57,8 @@ struct Status: AsyncParsableCommand {
             }
         }
         await session.close()
-        print(self.json ? Self.renderJSON(rows) : Self.renderText(rows, webhook: loaded.config.server.publicURL))
+        print(self.json ? Self.renderJSON(rows, sinks: sinkRows)
+              : Self.renderText(rows, webhook: loaded.config.server.publicURL) + "\n\n" + Self.renderSinks(sinkRows))
         if rows.contains(where: { $0.error != nil }) {
             for row in rows { if let error = row.error { printError("error: \(row.tenantId) \(row.contentType): \(error)") } }
             throw ExitCode(1)
@@ -70,7 +74,18 @@ struct Status: AsyncParsableCommand {
         })
     }
 
-    static func renderJSON(_ rows: [Row]) -> String {
+    /// One configured sink and its backlog: blobs not done that it has not accepted yet.
+    struct SinkRow {
+        var name: String
+        var type: String
+        var backlog: Int
+    }
+
+    static func renderSinks(_ sinks: [SinkRow]) -> String {
+        renderTable(["SINK", "TYPE", "BACKLOG"], sinks.map { [$0.name, $0.type, String($0.backlog)] })
+    }
+
+    static func renderJSON(_ rows: [Row], sinks: [SinkRow]) -> String {
         let items = rows.map { row in
             let counts = BlobState.allCases.map { #""\#($0.rawValue)":\#(row.counts[$0] ?? 0)"# }.joined(separator: ",")
             var fields = [#""tenantId":"\#(jsonEscaped(row.tenantId))""#, #""contentType":"\#(jsonEscaped(row.contentType))""#,
@@ -83,6 +98,7 @@ struct Status: AsyncParsableCommand {
             if let error = row.error { fields.append(#""error":"\#(jsonEscaped(error))""#) }
             return "{" + fields.joined(separator: ",") + "}"
         }
-        return #"{"subscriptions":[\#(items.joined(separator: ","))]}"#
+        let sinkItems = sinks.map { #"{"name":"\#(jsonEscaped($0.name))","type":"\#($0.type)","backlog":\#($0.backlog)}"# }
+        return #"{"subscriptions":[\#(items.joined(separator: ","))],"sinks":[\#(sinkItems.joined(separator: ","))]}"#
     }
 }

@@ -79,7 +79,10 @@ public struct StateConfig: Sendable {
 public struct WorkersConfig: Sendable {
     /// How many content blobs are fetched and forwarded at once (`workers.concurrency`, default 8).
     public var concurrency: Int
-    /// Attempts per blob before it is parked as failed (`workers.maxAttempts`, default 10).
+    /// Failed attempts of one blob after which each further failure is logged at error level instead of
+    /// warning (`workers.maxAttempts`, default 10). It never makes a blob dead: only a permanent reason does
+    /// (AF20050/51/52, or a body unparseable 3 times); a fetch or sink outage keeps retrying, with back-off
+    /// capped at 5 minutes, until the content expires.
     public var maxAttempts: Int
 
     /// Creates the section with the documented defaults.

@@ -14,17 +14,20 @@ public final class InMemoryLedger: Ledger {
         var leaseExpires: Date?
         var lastError: String?
         var sinks: Set<String> = []
+        var parseFailures = 0
     }
 
-    private let rows = Mutex<(byKey: [String: Row], nextID: Int64)>(([:], 1))
+    let rows = Mutex<(byKey: [String: Row], nextID: Int64)>(([:], 1))
+    /// Record claims: Id → (claiming blob, when); see ``RecordClaimRules``.
+    let claims = Mutex<[RecordClaimKey: (blobId: Int64, at: Date)]>([:])
     /// When set, every write fails with this error (to test the receiver's 503 path).
     public let failWrites = Mutex<LedgerError?>(nil)
 
     public init() {}
 
-    private static func key(_ tenant: String, _ content: String) -> String { tenant.lowercased() + "\u{0}" + content }
+    static func key(_ tenant: String, _ content: String) -> String { tenant.lowercased() + "\u{0}" + content }
 
-    private func checkWrites() throws { if let error = self.failWrites.withLock({ $0 }) { throw error } }
+    func checkWrites() throws { if let error = self.failWrites.withLock({ $0 }) { throw error } }
 
     public func record(
         _ notices: [BlobNotice], source: DiscoverySource, at now: Date,
@@ -106,13 +109,19 @@ public final class InMemoryLedger: Ledger {
     }
 
     public func kill(_ blob: LeasedBlob, reason: String) async throws -> Bool {
-        try self.finish(blob) { row in
+        let killed = try self.finish(blob) { row in
             row.state = .dead
             row.lastError = reason
         }
+        if killed { self.releaseClaims(blobId: blob.id) }
+        return killed
     }
 
-    public func expire(_ blob: LeasedBlob) async throws -> Bool { try self.finish(blob) { $0.state = .expired } }
+    public func expire(_ blob: LeasedBlob) async throws -> Bool {
+        let expired = try self.finish(blob) { $0.state = .expired }
+        if expired { self.releaseClaims(blobId: blob.id) }
+        return expired
+    }
 
     public func release(_ blob: LeasedBlob) async throws {
         _ = try self.finish(blob) { row in

@@ -53,6 +53,35 @@ public protocol Ledger: Sendable {
 
     /// Proves the ledger can still commit (for `/healthz`).
     func checkWritable() async throws
+
+    // MARK: Forwarding (issue 6; see Ledger+Records.swift for the rules)
+
+    /// Claims record `ids` for `blobId` in one transaction; per id, true when it is a duplicate: already
+    /// claimed by **another** blob, or repeated earlier in `ids`. Ids this blob claimed before (a retry, a
+    /// restart after a crash) are not duplicates, so the blob re-sends them to the sinks that had not accepted it.
+    func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool]
+
+    /// Deletes claims made before `before` (the seen-set stays bounded); returns how many.
+    func pruneRecordClaims(before: Date) async throws -> Int
+
+    /// Counts one unparseable body for this blob and returns the blob's total (sink outages never count).
+    func recordParseFailure(_ blob: LeasedBlob) async throws -> Int
+
+    /// Extends a lease still held to `until` (long blobs, slow sinks); false when it was lost.
+    func renewLease(_ blob: LeasedBlob, until: Date) async throws -> Bool
+
+    /// Re-queues every dead blob (attempts, errors and parse failures reset); returns how many.
+    func replayDead(now: Date) async throws -> Int
+
+    /// Re-queues the blob `contentId` (of `tenantId`, or of any tenant when nil) unless it is leased right now,
+    /// and forgets its per-sink progress so every sink gets its records again; returns how many blobs.
+    func replay(tenantId: String?, contentId: String, now: Date) async throws -> Int
+
+    /// Why a blob is dead (its reason) or retrying (its last error); nil when neither or unknown.
+    func failureReason(tenantId: String, contentId: String) async throws -> String?
+
+    /// Per sink name: blobs not done (queued, leased, retry) that the sink has not accepted yet.
+    func sinkBacklog(sinks: [String]) async throws -> [String: Int]
 }
 
 extension Ledger {

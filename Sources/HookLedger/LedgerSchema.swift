@@ -60,6 +60,7 @@ enum LedgerSchema {
                 PRIMARY KEY (tenant_id, content_type)
             );
             """),
+        LedgerSchema.recordClaims,
     ]
 }
 

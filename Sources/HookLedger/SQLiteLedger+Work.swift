@@ -47,11 +47,12 @@ extension SQLiteLedger {
     }
 
     public func kill(_ blob: LeasedBlob, reason: String) async throws -> Bool {
-        try await self.finish(blob, "state = 'dead', dead_reason = ?, lease_expires_at = NULL", [.text(String(reason.prefix(2000)))])
+        try await self.finish(blob, "state = 'dead', dead_reason = ?, lease_expires_at = NULL", [.text(String(reason.prefix(2000)))],
+                              releasingClaims: true)
     }
 
     public func expire(_ blob: LeasedBlob) async throws -> Bool {
-        try await self.finish(blob, "state = 'expired', lease_expires_at = NULL", [])
+        try await self.finish(blob, "state = 'expired', lease_expires_at = NULL", [], releasingClaims: true)
     }
 
     public func release(_ blob: LeasedBlob) async throws {
@@ -60,13 +61,18 @@ extension SQLiteLedger {
     }
 
     /// Applies `assignments` only while the caller still holds the lease (same attempt, still leased).
-    private func finish(_ blob: LeasedBlob, _ assignments: String, _ values: [SQLiteValue]) async throws -> Bool {
+    /// With `releasingClaims`, a blob that will never forward its records also gives up its record claims,
+    /// so a later blob holding the same record still delivers it.
+    private func finish(_ blob: LeasedBlob, _ assignments: String, _ values: [SQLiteValue],
+                        releasingClaims: Bool = false) async throws -> Bool {
         try await self.database.write { connection in
             try connection.transaction(.immediate) {
                 try connection.run(
                     "UPDATE blobs SET \(assignments) WHERE id = ? AND state = 'leased' AND attempts = ?",
                     values + [.integer(blob.id), .integer(Int64(blob.attempt))])
-                return connection.changes == 1
+                guard connection.changes == 1 else { return false }
+                if releasingClaims { try connection.run("DELETE FROM record_claims WHERE blob_id = ?", [.integer(blob.id)]) }
+                return true
             }
         }
     }

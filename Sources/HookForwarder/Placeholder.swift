@@ -1,1 +1,0 @@
-// HookForwarder: the fetch-and-forward worker pool (issue 6).

@@ -1,0 +1,92 @@
+import Foundation
+import HookLedger
+import Logging
+
+extension WorkerPool {
+    /// What wakes the loop: a blob finished, the signal rang (or timed out), or the shutdown grace ran out.
+    enum Event: Sendable {
+        case finished(BlobOutcome)
+        case woke
+        case graceOver
+    }
+
+    /// One task group holds every blob in flight plus one waiter; no task outlives the loop.
+    func loop() async {
+        var nextPrune = self.clock.now()
+        await withTaskGroup(of: Event.self) { group in
+            var inFlight = 0
+            var waiting = false
+            var graceStarted = false
+            while true {
+                if self.stoppingFlag {
+                    if inFlight > 0 && !graceStarted {
+                        graceStarted = true
+                        let grace = self.settings.shutdownGrace
+                        group.addTask {
+                            try? await self.clock.sleep(for: grace)
+                            return .graceOver
+                        }
+                    }
+                    if inFlight == 0 { break }
+                } else {
+                    if self.clock.now() >= nextPrune {
+                        await self.prune()
+                        nextPrune = self.clock.now().addingTimeInterval(self.settings.pruneInterval)
+                    }
+                    inFlight += await self.leaseAndStart(free: self.settings.concurrency - inFlight, into: &group)
+                    // Keep one waiter even at capacity, so a shutdown request always wakes the loop.
+                    if !waiting {
+                        waiting = true
+                        let signal = self.signal
+                        let idle = self.settings.idleWait
+                        group.addTask {
+                            _ = await signal.wait(upTo: idle)
+                            return .woke
+                        }
+                    }
+                }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .finished:
+                    inFlight -= 1
+                case .woke:
+                    waiting = false
+                case .graceOver:
+                    // Whatever still runs is cancelled: it releases its lease and reports `.released`.
+                    self.logger.warning("shutdown grace over; releasing the blobs still in flight", metadata: ["inFlight": "\(inFlight)"])
+                    group.cancelAll()
+                }
+            }
+            group.cancelAll()
+        }
+        self.logger.info("workers stopped")
+    }
+
+    /// Leases up to `free` due blobs and starts one task per blob; returns how many started.
+    private func leaseAndStart(free: Int, into group: inout TaskGroup<Event>) async -> Int {
+        guard free > 0 else { return 0 }
+        let leased: [LeasedBlob]
+        do {
+            leased = try await self.ledger.lease(limit: free, for: self.processor.policy.leaseDuration, now: self.clock.now())
+        } catch {
+            self.logger.error("cannot lease blobs; trying again shortly", metadata: ["error": "\(error)"])
+            return 0
+        }
+        for blob in leased {
+            let processor = self.processor
+            group.addTask { .finished(await processor.process(blob)) }
+        }
+        return leased.count
+    }
+
+    /// Deletes record claims older than the retention; failures are logged and retried at the next interval.
+    func prune() async {
+        let cutoff = self.clock.now().addingTimeInterval(-self.settings.claimRetention)
+        do {
+            let pruned = try await self.ledger.pruneRecordClaims(before: cutoff)
+            if pruned > 0 { self.logger.info("pruned record claims", metadata: ["claims": "\(pruned)"]) }
+        } catch {
+            self.logger.warning("cannot prune record claims", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HookConfig
+import HookLedger
+import HookManagementAPI
+import HookSinks
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The fetch-and-forward workers of `serve` (issue 6 §1): up to `concurrency` blobs in flight, each
+/// processed by a ``BlobProcessor``.
+///
+/// Leasing: a lease lasts ``ForwardingPolicy/leaseDuration`` (5 minutes) and the processor renews it every
+/// third of that while the blob is in flight, so a 100 MB blob or a slow sink never loses its lease, while a
+/// crashed process's blobs return to the queue within 5 minutes. When nothing is due the pool waits on the
+/// ``WorkSignal`` (rung by the receiver and the poller) for at most `idleWait`, which also picks up retries
+/// whose time came. Record claims older than `claimRetention` are pruned every `pruneInterval`.
+///
+/// Graceful shutdown stops leasing, lets the blobs in flight finish for `shutdownGrace`, then cancels the
+/// rest, which release their leases without counting the attempt.
+public final class WorkerPool: Service {
+    /// Pacing of the pool itself.
+    public struct Settings: Sendable {
+        /// Blobs in flight (`workers.concurrency`).
+        public var concurrency: Int
+        /// Longest wait for the work signal before looking at the ledger again.
+        public var idleWait: Duration
+        /// How long blobs in flight may run on after a graceful shutdown began.
+        public var shutdownGrace: Duration
+        /// Time between prunes of the record claims.
+        public var pruneInterval: TimeInterval
+        /// Age after which a record claim is pruned: the 7-day content window plus a margin.
+        public var claimRetention: TimeInterval
+
+        /// Creates settings; `concurrency` comes from `workers.concurrency`.
+        public init(concurrency: Int = 8, idleWait: Duration = .seconds(2), shutdownGrace: Duration = .seconds(20),
+                    pruneInterval: TimeInterval = 3_600, claimRetention: TimeInterval = RecordClaimRules.defaultRetention) {
+            self.concurrency = max(1, concurrency)
+            self.idleWait = idleWait
+            self.shutdownGrace = shutdownGrace
+            self.pruneInterval = pruneInterval
+            self.claimRetention = claimRetention
+        }
+    }
+
+    let ledger: any Ledger
+    let processor: BlobProcessor
+    let settings: Settings
+    let signal: WorkSignal
+    let clock: any WorkerClock
+    let logger: Logger
+    private let stopping = Mutex(false)
+    var stoppingFlag: Bool { self.stopping.withLock { $0 } }
+
+    /// Creates a pool from parts (tests inject the fetcher, the clock and short settings).
+    public init(processor: BlobProcessor, settings: Settings, signal: WorkSignal = WorkSignal()) {
+        self.ledger = processor.ledger
+        self.processor = processor
+        self.settings = settings
+        self.signal = signal
+        self.clock = processor.clock
+        self.logger = processor.logger
+    }
+
+    /// The pool `serve` runs: blobs fetched with each tenant's API client, delivered to `sinks`.
+    /// `workers.concurrency` blobs in flight; `workers.maxAttempts` is the error-logging threshold
+    /// (see ``HookConfig/WorkersConfig/maxAttempts``). Ring `signal` after recording new blobs.
+    public convenience init(sinks: [any Sink], ledger: any Ledger, clients: [ManagementAPIClient], workers: WorkersConfig,
+                            metrics: ForwarderMetrics, logger: Logger, signal: WorkSignal = WorkSignal()) {
+        let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: clients), sinks: sinks,
+                                      metrics: metrics, policy: ForwardingPolicy(workers: workers), logger: logger)
+        self.init(processor: processor, settings: Settings(concurrency: workers.concurrency), signal: signal)
+    }
+
+    /// Re-reads the ledger gauges (`activityhook_blobs`, `activityhook_sink_backlog_blobs`); call it at
+    /// scrape time. Errors are logged; the gauges keep their last values.
+    public func refreshGauges() async {
+        do {
+            try await self.processor.metrics.refresh(from: self.ledger, sinks: self.processor.sinks.map(\.name), now: self.clock.now())
+        } catch {
+            self.logger.warning("cannot read the ledger for the forwarder gauges", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Begins a graceful stop: no more leases; blobs in flight get `shutdownGrace` to finish.
+    public func beginShutdown() {
+        self.stopping.withLock { $0 = true }
+        self.signal.ring()
+    }
+
+    /// Runs until graceful shutdown (ServiceLifecycle) or ``beginShutdown()``, then drains as described above.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await self.loop()
+        } onGracefulShutdown: {
+            self.beginShutdown()
+        }
+    }
+}

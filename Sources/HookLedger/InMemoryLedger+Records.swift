@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+
+/// Record claims, parse failures, lease renewal, replay and per-sink backlog (issue 6), in memory.
+extension InMemoryLedger {
+    public func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool] {
+        try self.checkWrites()
+        return self.claims.withLock { claims in
+            var seen = Set<RecordClaimKey>()
+            return ids.map { id in
+                let key = RecordClaimKey(id)
+                guard seen.insert(key).inserted else { return true }
+                if let owner = claims[key] { return owner.blobId != blobId }
+                claims[key] = (blobId, now)
+                return false
+            }
+        }
+    }
+
+    public func pruneRecordClaims(before: Date) async throws -> Int {
+        try self.checkWrites()
+        return self.claims.withLock { claims in
+            let held = claims.count
+            claims = claims.filter { $0.value.at >= before }
+            return held - claims.count
+        }
+    }
+
+    /// Drops the claims of a blob that will never forward its records (dead or expired).
+    func releaseClaims(blobId: Int64) {
+        self.claims.withLock { claims in claims = claims.filter { $0.value.blobId != blobId } }
+    }
+
+    /// How many record claims are held (tests).
+    public var claimCount: Int { self.claims.withLock { $0.count } }
+
+    public func recordParseFailure(_ blob: LeasedBlob) async throws -> Int {
+        try self.checkWrites()
+        return self.rows.withLock { state in
+            let key = Self.key(blob.notice.tenantId, blob.notice.contentId)
+            guard state.byKey[key] != nil else { return 0 }
+            state.byKey[key]!.parseFailures += 1
+            return state.byKey[key]!.parseFailures
+        }
+    }
+
+    public func renewLease(_ blob: LeasedBlob, until: Date) async throws -> Bool {
+        try self.checkWrites()
+        return self.rows.withLock { state in
+            let key = Self.key(blob.notice.tenantId, blob.notice.contentId)
+            guard let row = state.byKey[key], row.state == .leased, row.attempts == blob.attempt else { return false }
+            state.byKey[key]!.leaseExpires = until
+            return true
+        }
+    }
+
+    public func replayDead(now: Date) async throws -> Int {
+        try self.checkWrites()
+        return self.rows.withLock { state in
+            let keys = state.byKey.filter { $0.value.state == .dead }.map(\.key)
+            for key in keys { Self.requeue(&state.byKey[key]!, now: now, forgetSinks: false) }
+            return keys.count
+        }
+    }
+
+    public func replay(tenantId: String?, contentId: String, now: Date) async throws -> Int {
+        try self.checkWrites()
+        let tenant = tenantId?.lowercased()
+        return self.rows.withLock { state in
+            let keys = state.byKey.filter { _, row in
+                row.notice.contentId == contentId && row.state != .leased && (tenant == nil || row.notice.tenantId == tenant)
+            }.map(\.key)
+            for key in keys { Self.requeue(&state.byKey[key]!, now: now, forgetSinks: true) }
+            return keys.count
+        }
+    }
+
+    private static func requeue(_ row: inout Row, now: Date, forgetSinks: Bool) {
+        row.state = .queued
+        row.attempts = 0
+        row.parseFailures = 0
+        row.lastError = nil
+        row.leaseExpires = nil
+        row.nextAttempt = now
+        if forgetSinks { row.sinks = [] }
+    }
+
+    public func sinkBacklog(sinks: [String]) async throws -> [String: Int] {
+        self.rows.withLock { state in
+            let pending = state.byKey.values.filter { [.queued, .leased, .retry].contains($0.state) }
+            return Dictionary(uniqueKeysWithValues: sinks.map { sink in (sink, pending.filter { !$0.sinks.contains(sink) }.count) })
+        }
+    }
+
+    public func failureReason(tenantId: String, contentId: String) async throws -> String? {
+        self.rows.withLock { $0.byKey[Self.key(tenantId, contentId)]?.lastError }
+    }
+}

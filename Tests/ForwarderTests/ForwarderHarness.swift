@@ -1,0 +1,124 @@
+import Foundation
+import HookConfig
+import HookForwarder
+import HookHTTPClient
+import HookLedger
+import HookManagementAPI
+import HookMetrics
+import HookSinks
+import Logging
+import SimulatorTestSupport
+import Testing
+
+let tenantA = "11111111-1111-1111-1111-111111111111"
+let appA = "22222222-2222-2222-2222-222222222222"
+let secretA = "s3cret-value"
+let publisher = "99999999-9999-9999-9999-999999999999"
+let quietLogger = Logger(label: "forwarder-test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// The in-process simulator with tenant A subscribed to Audit.General (no webhook: blobs are queued directly).
+struct FwdSim: Sendable {
+    let url: String
+    let http: HTTPClient
+
+    static func scenario(_ settings: String = "") -> String {
+        """
+        {"settings":{"startThrottleSeconds":0,"requireHTTPSWebhook":false,"duplicateRecordRate":0\(settings)},
+         "tenants":[{"id":"\(tenantA)","apps":[{"clientId":"\(appA)","secret":"\(secretA)"}]}]}
+        """
+    }
+
+    /// Calls the `/_sim/…` control API and returns the decoded JSON.
+    @discardableResult
+    func control(_ method: String, _ name: String, _ json: String = "{}") async throws -> [String: Any] {
+        let response = try await self.http.execute(HTTPClientRequest(
+            method: method, url: "\(self.url)/_sim/\(name)", headers: ["Content-Type": "application/json"],
+            body: method == "GET" ? [] : Array(json.utf8)))
+        #expect(response.status == 200, "control \(name): \(String(decoding: response.body, as: UTF8.self))")
+        return (try JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// A Management API client for tenant A with fast retries (a few milliseconds, three attempts).
+    func client() -> ManagementAPIClient {
+        let skew = ClockSkew()
+        let tokens = TokenProvider(
+            settings: TokenProvider.Settings(tenantId: tenantA, clientId: appA, credential: .clientSecret(Secret(secretA)),
+                                             loginURL: self.url, endpoint: .v2, resource: "https://manage.office.com",
+                                             tenantKey: "tenants[0]"),
+            http: self.http, skew: skew)
+        return ManagementAPIClient(
+            settings: .init(apiRoot: self.url, tenantId: tenantA, publisherId: publisher,
+                            backoff: Backoff(base: .milliseconds(2), cap: .milliseconds(10), maxAttempts: 3)),
+            tokens: tokens, http: self.http, budget: RequestBudget(), skew: skew)
+    }
+
+    /// The production fetcher over this simulator.
+    func fetcher() -> ManagementAPIBlobFetcher { ManagementAPIBlobFetcher(clients: [self.client()]) }
+
+    /// Publishes one blob per element of `blobs` with exactly those records; returns their notices.
+    func publish(_ blobs: [[[String: Any]]]) async throws -> [BlobNotice] {
+        let body = try JSONSerialization.data(withJSONObject: [
+            "tenant": tenantA, "contentType": "Audit.General", "exactBlobs": blobs, "notify": false,
+        ])
+        let answer = try await self.control("POST", "publish", String(decoding: body, as: UTF8.self))
+        let published = try #require(answer["published"] as? [[String: Any]])
+        try #require(published.count == blobs.count, "the simulator dropped blobs: \(answer)")
+        return try published.map { item in
+            BlobNotice(tenantId: tenantA, contentType: "Audit.General", contentId: try #require(item["contentId"] as? String),
+                       contentUri: try #require(item["contentUri"] as? String),
+                       contentCreated: try #require(parseTime(item["contentCreated"])),
+                       contentExpiration: try #require(parseTime(item["contentExpiration"])))
+        }
+    }
+
+    /// The blob's body exactly as the simulator serves it.
+    func rawBlob(_ notice: BlobNotice) async throws -> [UInt8] {
+        try await self.client().streamBlob(notice.contentUri).body.collect(upTo: 64 << 20)
+    }
+}
+
+func parseTime(_ value: Any?) -> Date? {
+    guard let text = value as? String else { return nil }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+}
+
+/// Runs `body` against a fresh in-process simulator with tenant A's Audit.General subscription started.
+func withFwdSim<T: Sendable>(_ scenario: String = FwdSim.scenario(), _ body: @Sendable (FwdSim) async throws -> T) async throws -> T {
+    try await withInProcessSimulator(scenario: scenario) { url, http in
+        let sim = FwdSim(url: url, http: http)
+        _ = try await sim.client().start("Audit.General", webhook: nil)
+        return try await body(sim)
+    }
+}
+
+/// One audit record as the simulator should serve it; `id: nil` leaves `Id` out.
+func auditRecord(_ id: String?, type: Int = 1, workload: String = "Exchange", operation: String = "Send",
+                 created: String = "2026-11-28T10:00:00") -> [String: Any] {
+    var record: [String: Any] = ["CreationTime": created, "RecordType": type, "Workload": workload, "Operation": operation,
+                                 "OrganizationId": tenantA, "UserId": "user@example.com"]
+    if let id { record["Id"] = id }
+    return record
+}
+
+/// A fresh GUID record Id.
+func newId() -> String { UUID().uuidString.lowercased() }
+
+/// A processor over `ledger` and `fetcher` with a clock frozen at `now` (lease renewal never fires).
+func makeProcessor(ledger: any Ledger, fetcher: any BlobFetcher, sinks: [any Sink], registry: MetricsRegistry = MetricsRegistry(),
+                   policy: ForwardingPolicy = ForwardingPolicy(), now: Date = Date()) -> BlobProcessor {
+    BlobProcessor(ledger: ledger, fetcher: fetcher, sinks: sinks, metrics: ForwarderMetrics(registry: registry),
+                  policy: policy, clock: FrozenClock(now), logger: quietLogger)
+}
+
+/// Records `notices` and leases every due blob at `now`, in contentCreated order.
+func recordAndLease(_ ledger: any Ledger, _ notices: [BlobNotice], now: Date = Date()) async throws -> [LeasedBlob] {
+    _ = try await ledger.record(notices, source: .poll, at: now)
+    return try await ledger.lease(limit: 100, for: .seconds(300), now: now)
+}
+
+/// The blob of `notice` among `leased`.
+func leased(_ notice: BlobNotice, in leased: [LeasedBlob]) throws -> LeasedBlob {
+    try #require(leased.first { $0.notice.contentId == notice.contentId })
+}

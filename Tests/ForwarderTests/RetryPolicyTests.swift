@@ -1,0 +1,151 @@
+import Foundation
+import HookConfig
+import HookForwarder
+import HookLedger
+import HookMetrics
+import Synchronization
+import Testing
+
+/// A fetcher that serves the same bytes for every blob, in small chunks.
+struct StaticFetcher: BlobFetcher {
+    let body: [UInt8]
+    func open(_ blob: LeasedBlob) async throws -> BlobChunks { BlobChunks.bytes(self.body, chunkSize: 7) }
+}
+
+/// A clock frozen at one time whose first `immediate` sleeps return at once; later ones last until cancelled.
+final class ScriptedClock: WorkerClock {
+    let time: Date
+    private let remaining: Mutex<Int>
+    init(_ time: Date, immediate: Int) {
+        self.time = time
+        self.remaining = Mutex(immediate)
+        (self.sleeps, self.sleepsContinuation) = AsyncStream.makeStream(of: Int.self)
+    }
+    func now() -> Date { self.time }
+    /// One element per `sleep` call, when it starts.
+    let sleeps: AsyncStream<Int>
+    private let sleepsContinuation: AsyncStream<Int>.Continuation
+
+    func sleep(for duration: Duration) async throws {
+        let immediate = self.remaining.withLock { remaining in
+            defer { remaining -= 1 }
+            return remaining > 0
+        }
+        self.sleepsContinuation.yield(1)
+        if immediate { return }
+        try await waitUntilCancelled()
+    }
+}
+
+@Suite struct RetryPolicyTests {
+    static let body = Array(#"[{"Id":"9a5c2f3e-1b2c-4d5e-8f90-a1b2c3d4e5f6","RecordType":1,"CreationTime":"2026-11-28T10:00:00"}]"#.utf8)
+
+    func notice(_ id: String, now: Date) -> BlobNotice {
+        BlobNotice(tenantId: tenantA, contentType: "Audit.General", contentId: id, contentUri: "http://127.0.0.1:9/\(id)",
+                   contentCreated: now, contentExpiration: now.addingTimeInterval(86_400))
+    }
+
+    @Test func theBackOffDoublesUpToFiveMinutesAndHonoursTheServer() {
+        let policy = ForwardingPolicy()
+        #expect(policy.retryDelay(attempt: 1, serverRequested: nil, random: { $0.upperBound }) == .seconds(5))
+        #expect(policy.retryDelay(attempt: 3, serverRequested: nil, random: { $0.upperBound }) == .seconds(20))
+        #expect(policy.retryDelay(attempt: 3, serverRequested: nil, random: { $0.lowerBound }) == .seconds(10))
+        #expect(policy.retryDelay(attempt: 40, serverRequested: nil, random: { $0.upperBound }) == .seconds(300))
+        #expect(policy.retryDelay(attempt: 1, serverRequested: .seconds(42)) == .seconds(42))
+        #expect(policy.retryDelay(attempt: 1, serverRequested: .seconds(7_200)) == .seconds(900))
+        #expect(ForwardingPolicy(workers: WorkersConfig(concurrency: 2, maxAttempts: 4)).errorAfterAttempts == 4)
+    }
+
+    @Test func aSinkOutageNeverMakesABlobDeadWhateverTheAttempts() async throws {
+        let ledger = InMemoryLedger()
+        var now = Date()
+        _ = try await ledger.record([self.notice("held", now: now)], source: .webhook, at: now)
+        let sink = RecordingSink("siem", mode: .fail(.permanent, retryAfter: nil))
+        let policy = ForwardingPolicy(errorAfterAttempts: 2)
+        for attempt in 1...6 {
+            let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
+            #expect(blob.attempt == attempt)
+            let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+                                          metrics: ForwarderMetrics(registry: MetricsRegistry()), policy: policy,
+                                          clock: FrozenClock(now), logger: quietLogger)
+            let outcome = await processor.process(blob)
+            guard case .retry(let at, let reason) = outcome else {
+                Issue.record("attempt \(attempt): \(outcome)")
+                return
+            }
+            #expect(at.timeIntervalSince(now) <= 300)
+            #expect(reason == "sinks failed: siem: test outage")
+            now = now.addingTimeInterval(301)
+        }
+        #expect(try await ledger.state(tenantId: tenantA, contentId: "held") == .retry)
+        #expect(sink.calls == 6)
+    }
+
+    @Test func aLeaseIsRenewedWhileTheBlobIsInFlightAndReleasedOnCancellation() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        _ = try await ledger.record([self.notice("long", now: now)], source: .webhook, at: now)
+        let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
+        let sink = RecordingSink("siem", mode: .block)
+        let clock = ScriptedClock(now, immediate: 1)
+        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
+                                      policy: ForwardingPolicy(leaseDuration: .seconds(300)), clock: clock, logger: quietLogger)
+        let task = Task { await processor.process(blob) }
+        // The second sleep starts after the first renewal was stored.
+        try await waitFor(2, of: clock.sleeps)
+        try await waitFor(1, of: sink.started)
+        // Without the renewal the 60-second lease would have expired by now + 120 s.
+        #expect(try await ledger.lease(limit: 1, for: .seconds(60), now: now.addingTimeInterval(120)).isEmpty)
+        task.cancel()
+        #expect(await task.value == .released)
+        let again = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
+        #expect(again.attempt == 1)
+    }
+
+    @Test func aWorkerWhoseLeaseWasTakenStopsAndRecordsNothing() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        _ = try await ledger.record([self.notice("slow", now: now)], source: .webhook, at: now)
+        let stale = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
+        // The lease expired (say the process hung) and another worker took the blob.
+        let current = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now.addingTimeInterval(61)).first)
+        let sink = RecordingSink("siem", mode: .block)
+        // The first renewal is due at once and finds the lease gone.
+        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
+                                      clock: ScriptedClock(now, immediate: 1), logger: quietLogger)
+        guard case .abandoned = await processor.process(stale) else {
+            Issue.record("expected the stale worker to abandon the blob")
+            return
+        }
+        #expect(try await ledger.acceptedSinks(blobId: stale.id).isEmpty)
+        #expect(try await ledger.complete(current, now: now))
+    }
+
+    @Test func aSinkThatFailsGetsNothingMoreInThisAttemptWhileTheOthersGetEveryWindow() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        let padding = String(repeating: "x", count: 500)
+        let records = (0..<100).map { _ in #"{"Id":"\#(UUID().uuidString)","RecordType":1,"Pad":"\#(padding)"}"# }
+        let body = Array(("[" + records.joined(separator: ",") + "]").utf8)
+        _ = try await ledger.record([self.notice("big", now: now)], source: .webhook, at: now)
+        let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
+        let good = RecordingSink("good")
+        let bad = RecordingSink("bad", mode: .fail(.transient, retryAfter: nil))
+        // Windows bounded by bytes: about 5 KB, so 9 records each.
+        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: body), sinks: [good, bad],
+                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
+                                      policy: ForwardingPolicy(windowRecords: 1_000, windowBytes: 5_000),
+                                      clock: FrozenClock(now), logger: quietLogger)
+        guard case .retry = await processor.process(blob) else {
+            Issue.record("expected a retry")
+            return
+        }
+        #expect(bad.calls == 1)
+        #expect(good.records.count == 100)
+        #expect(good.batches.count == 12)
+        #expect(good.batches.allSatisfy { $0.byteCount < 5_000 + 600 })
+        #expect(try await ledger.acceptedSinks(blobId: blob.id) == ["good"])
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import HookLedger
+import HookTestSupport
+import Testing
+
+/// Issue 6's ledger parts (claims, parse failures, renewal, replay, backlog), against both ledgers.
+@Suite("Ledger forwarding contract")
+struct LedgerRecordsTests {
+    static let guid = "5C6B3F1E-0D7A-4C3B-9E2F-8A1B2C3D4E5F"
+
+    /// Records `ids` and leases them all (in contentCreated order, so the result follows `ids`).
+    func leaseAll(_ ledger: any Ledger, _ ids: [String], now: Date = t0) async throws -> [LeasedBlob] {
+        _ = try await ledger.record(ids.enumerated().map { notice($1, created: Double($0)) }, source: .webhook, at: now)
+        let leased = try await ledger.lease(limit: ids.count, for: .seconds(60), now: now)
+        try #require(leased.map(\.notice.contentId) == ids)
+        return leased
+    }
+
+    @Test("a claim is a duplicate only for another blob or a repeat in the same call; GUIDs ignore case",
+          arguments: LedgerKind.allCases)
+    func claims(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["one", "two"])
+            #expect(try await ledger.claimRecords(["a", "b", Self.guid], blobId: blobs[0].id, now: t0) == [false, false, false])
+            #expect(try await ledger.claimRecords(["b", Self.guid.lowercased(), "c", "c"], blobId: blobs[1].id, now: t0)
+                    == [true, true, false, true])
+            // The owner re-claiming (a retry after a crash) is not a duplicate.
+            #expect(try await ledger.claimRecords(["a", "b", Self.guid], blobId: blobs[0].id, now: t0) == [false, false, false])
+            // A non-GUID id that merely looks like text of the GUID is a different key.
+            #expect(try await ledger.claimRecords(["{\(Self.guid)}"], blobId: blobs[1].id, now: t0) == [false])
+            #expect(try await ledger.claimRecords([], blobId: blobs[1].id, now: t0) == [])
+        }
+    }
+
+    @Test("a dead or expired blob releases its claims, so a later blob with the same record delivers it",
+          arguments: LedgerKind.allCases)
+    func deadReleasesClaims(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["dead", "expired", "later"])
+            _ = try await ledger.claimRecords(["x"], blobId: blobs[0].id, now: t0)
+            _ = try await ledger.claimRecords(["y"], blobId: blobs[1].id, now: t0)
+            #expect(try await ledger.claimRecords(["x", "y"], blobId: blobs[2].id, now: t0) == [true, true])
+            #expect(try await ledger.kill(blobs[0], reason: "AF20051: expired"))
+            #expect(try await ledger.expire(blobs[1]))
+            #expect(try await ledger.claimRecords(["x", "y"], blobId: blobs[2].id, now: t0) == [false, false])
+            #expect(try await ledger.failureReason(tenantId: blobs[0].notice.tenantId, contentId: "dead") == "AF20051: expired")
+        }
+    }
+
+    @Test("claims are pruned by age and only by age", arguments: LedgerKind.allCases)
+    func prune(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["old", "new", "other"])
+            _ = try await ledger.claimRecords(["o1", "o2"], blobId: blobs[0].id, now: t0)
+            _ = try await ledger.claimRecords(["n1"], blobId: blobs[1].id, now: t0.addingTimeInterval(9 * 86_400))
+            #expect(try await ledger.pruneRecordClaims(before: t0.addingTimeInterval(86_400)) == 2)
+            #expect(try await ledger.pruneRecordClaims(before: t0.addingTimeInterval(86_400)) == 0)
+            // The pruned ids are free again; the young one still holds.
+            #expect(try await ledger.claimRecords(["o1", "n1"], blobId: blobs[2].id, now: t0) == [false, true])
+        }
+    }
+
+    @Test("parse failures are counted per blob; a sink failure does not count", arguments: LedgerKind.allCases)
+    func parseFailures(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            var blob = try await self.leaseAll(ledger, ["p"])[0]
+            #expect(try await ledger.recordParseFailure(blob) == 1)
+            #expect(try await ledger.fail(blob, error: "sinks failed", retryAt: t0))
+            blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: t0).first)
+            #expect(try await ledger.recordParseFailure(blob) == 2)
+            #expect(try await ledger.fail(blob, error: "parse", retryAt: t0))
+            blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: t0).first)
+            #expect(try await ledger.recordParseFailure(blob) == 3)
+            #expect(try await ledger.kill(blob, reason: "unparseable"))
+            #expect(try await ledger.replayDead(now: t0) == 1)
+            blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: t0).first)
+            #expect(blob.attempt == 1)
+            #expect(try await ledger.recordParseFailure(blob) == 1)
+        }
+    }
+
+    @Test("a renewed lease is not handed out again; a stale holder cannot renew", arguments: LedgerKind.allCases)
+    func renewal(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blob = try await self.leaseAll(ledger, ["long"])[0]
+            #expect(try await ledger.renewLease(blob, until: t0.addingTimeInterval(600)))
+            #expect(try await ledger.lease(limit: 1, for: .seconds(60), now: t0.addingTimeInterval(300)).isEmpty)
+            let again = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: t0.addingTimeInterval(601)).first)
+            #expect(again.attempt == 2)
+            #expect(try await ledger.renewLease(blob, until: t0.addingTimeInterval(9_000)) == false)
+            #expect(try await ledger.complete(again, now: t0))
+            #expect(try await ledger.renewLease(again, until: t0.addingTimeInterval(9_000)) == false)
+        }
+    }
+
+    @Test("replay --dead re-queues dead blobs only; replay --blob forgets the sinks' progress but skips a leased blob",
+          arguments: LedgerKind.allCases)
+    func replay(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["d1", "d2", "done", "busy"])
+            let tenant = blobs[0].notice.tenantId
+            #expect(try await ledger.kill(blobs[0], reason: "AF20050"))
+            #expect(try await ledger.kill(blobs[1], reason: "AF20052"))
+            try await ledger.recordSinkAccepted(blobId: blobs[2].id, sink: "file", records: 3, now: t0)
+            #expect(try await ledger.complete(blobs[2], now: t0))
+            #expect(try await ledger.replayDead(now: t0) == 2)
+            #expect(try await ledger.replayDead(now: t0) == 0)
+            #expect(try await ledger.state(tenantId: tenant, contentId: "d1") == .queued)
+            #expect(try await ledger.failureReason(tenantId: tenant, contentId: "d1") == nil)
+
+            #expect(try await ledger.replay(tenantId: tenant.uppercased(), contentId: "done", now: t0) == 1)
+            #expect(try await ledger.acceptedSinks(blobId: blobs[2].id).isEmpty)
+            #expect(try await ledger.replay(tenantId: nil, contentId: "busy", now: t0) == 0)
+            #expect(try await ledger.replay(tenantId: "00000000-0000-0000-0000-000000000000", contentId: "done", now: t0) == 0)
+            let again = try await ledger.lease(limit: 10, for: .seconds(60), now: t0)
+            #expect(Set(again.map(\.notice.contentId)) == ["d1", "d2", "done"])
+            #expect(again.allSatisfy { $0.attempt == 1 })
+        }
+    }
+
+    @Test("each sink's backlog counts the pending blobs it has not accepted", arguments: LedgerKind.allCases)
+    func backlog(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["b1", "b2", "b3"])
+            try await ledger.recordSinkAccepted(blobId: blobs[0].id, sink: "file", records: 1, now: t0)
+            try await ledger.recordSinkAccepted(blobId: blobs[1].id, sink: "file", records: 1, now: t0)
+            try await ledger.recordSinkAccepted(blobId: blobs[1].id, sink: "hec", records: 1, now: t0)
+            #expect(try await ledger.complete(blobs[1], now: t0))
+            #expect(try await ledger.fail(blobs[2], error: "hec down", retryAt: t0))
+            #expect(try await ledger.sinkBacklog(sinks: ["file", "hec", "new"]) == ["file": 1, "hec": 2, "new": 2])
+        }
+    }
+}
+
+@Suite("WorkSignal")
+struct WorkSignalTests {
+    @Test("a ring with nobody waiting is kept for the next waiter, once")
+    func pendingRing() async {
+        let signal = WorkSignal()
+        signal.ring()
+        signal.ring()
+        #expect(await signal.wait(upTo: .seconds(30)))
+        #expect(await signal.wait(upTo: .milliseconds(20)) == false)
+    }
+
+    @Test("a waiter wakes on a ring, and times out without one")
+    func wakes() async {
+        let signal = WorkSignal()
+        async let woke = signal.wait(upTo: .seconds(30))
+        signal.ring()
+        #expect(await woke)
+        #expect(await signal.wait(upTo: .milliseconds(10)) == false)
+    }
+
+    @Test("a cancelled waiter returns false at once")
+    func cancelled() async {
+        let signal = WorkSignal()
+        let task = Task { await signal.wait(upTo: .seconds(60)) }
+        task.cancel()
+        #expect(await task.value == false)
+    }
+}
