@@ -6,6 +6,9 @@ import HookSQLite
 public final class SQLiteLedger: Ledger {
     let database: SQLiteDatabase
     private let recorder: GroupCommit<RecordRequest, RecordOutcome>
+    /// Rung whenever a commit added new blobs (or a replay re-queued some), so idle workers in this
+    /// process start at once; work added by another process (`backfill`) is found at their next idle check.
+    public let newWork = WorkSignal()
 
     struct RecordRequest: Sendable {
         let notices: [BlobNotice]
@@ -47,7 +50,8 @@ public final class SQLiteLedger: Ledger {
         completion: @escaping @Sendable (Result<RecordOutcome, any Error>) -> Void
     ) {
         guard !notices.isEmpty else { return completion(.success(RecordOutcome())) }
-        self.recorder.submit([RecordRequest(notices: notices, source: source, now: now.epochMilliseconds)]) { result in
+        self.recorder.submit([RecordRequest(notices: notices, source: source, now: now.epochMilliseconds)]) { [newWork] result in
+            if case .success(let outcome) = result, outcome.inserted > 0 { newWork.ring() }
             completion(result.mapError { error in
                 error is LedgerError ? error : LedgerError("cannot record notices: \(error)", isTransient: true)
             })

@@ -59,6 +59,7 @@ struct MetricsEndpoint: Sendable {
         let ledger = self.ledger
         return .async {
             if let ledger, let summary = try? await ledger.summary(now: Date()) { metrics.update(from: summary, now: Date()) }
+            await metrics.runScrapeHooks()
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                 body: Array(metrics.registry.render().utf8))
         }

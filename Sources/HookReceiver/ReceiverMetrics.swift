@@ -1,6 +1,7 @@
 import Foundation
 import HookLedger
 import HookMetrics
+import Synchronization
 
 /// What an operator watches on the receiver, as Prometheus metrics.
 public struct ReceiverMetrics: Sendable {
@@ -18,6 +19,9 @@ public struct ReceiverMetrics: Sendable {
     let recordedNew: BoundCounter
     let recordedDuplicate: BoundCounter
     let storeSeconds: BoundHistogram
+    /// Webhook notification delay: when the notification arrived minus the blob's `contentCreated`.
+    let notificationDelay: BoundHistogram
+    private let scrapeHooks = ScrapeHooks()
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
@@ -41,6 +45,17 @@ public struct ReceiverMetrics: Sendable {
         self.recordedNew = self.blobsRecorded.bind(["outcome": "new"])
         self.recordedDuplicate = self.blobsRecorded.bind(["outcome": "duplicate"])
         self.storeSeconds = self.requestSeconds.bind()
+        self.notificationDelay = registry.histogram(
+            "activityhook_notification_delay_seconds", help: "Webhook notification time minus the blob's contentCreated.",
+            buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600]).bind()
+    }
+
+    /// Registers work to run before each `/metrics` render (the forwarder refreshes its gauges from the ledger).
+    public func onScrape(_ hook: @escaping @Sendable () async -> Void) { self.scrapeHooks.add(hook) }
+
+    /// Runs the registered scrape hooks, in registration order.
+    func runScrapeHooks() async {
+        for hook in self.scrapeHooks.all { await hook() }
     }
 
     /// Refreshes the ledger gauges from a summary (at scrape time).
@@ -50,4 +65,11 @@ public struct ReceiverMetrics: Sendable {
         self.oldestPendingAge.set(summary.oldestPendingSince.map { max(0, now.timeIntervalSince($0)) } ?? 0)
         self.expiringSoon.set(Double(summary.expiringWithin24h))
     }
+}
+
+/// The hooks run at scrape time; registered once at start-up, read on every scrape.
+private final class ScrapeHooks: Sendable {
+    private let hooks = Mutex<[@Sendable () async -> Void]>([])
+    func add(_ hook: @escaping @Sendable () async -> Void) { self.hooks.withLock { $0.append(hook) } }
+    var all: [@Sendable () async -> Void] { self.hooks.withLock { $0 } }
 }

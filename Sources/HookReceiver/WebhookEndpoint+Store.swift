@@ -25,10 +25,12 @@ extension WebhookEndpoint {
         let ledger = self.ledger
         let metrics = self.metrics
         let logger = self.logger
+        let arrived = Date()
+        for notice in notices { metrics.notificationDelay.observe(max(0, arrived.timeIntervalSince(notice.contentCreated))) }
         // Deferred, not async: the notices go straight into the ledger's group commit, and the commit's
         // completion answers the request. No task and no extra thread hop per notification.
         return .deferred { responder in
-            ledger.record(notices, source: .webhook, at: Date()) { result in
+            ledger.record(notices, source: .webhook, at: arrived) { result in
                 switch result {
                 case .success(let outcome):
                     metrics.recordedNew.increment(by: Double(outcome.inserted))
