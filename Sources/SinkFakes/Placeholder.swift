@@ -1,1 +1,0 @@
-// SinkFakes: loopback fakes of sink destinations.
