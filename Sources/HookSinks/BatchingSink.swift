@@ -57,4 +57,9 @@ public final class BatchingSink<T: BatchTransport>: Sink {
     public var queuedRecords: Int {
         get async { await self.core.queuedRecords }
     }
+
+    /// Deliveries held back because the queue is at `maxPendingBytes`; for status and tests.
+    public var deliveriesWaitingForSpace: Int {
+        get async { await self.core.spaceWaiters.count }
+    }
 }

@@ -73,7 +73,7 @@ final class JSONLinesFile: @unchecked Sendable {
             target = "\(self.path).\(stamp).\(suffix)"
             suffix += 1
         }
-        try FileIO.check(rename(self.path, target), "rename to \(target)", self.path)
+        try FileIO.check(rename(self.path, target), "rename", "\(self.path) to \(target)")
         self.close()
         try FileIO.syncDirectory(of: self.path)
         try self.openIfNeeded()

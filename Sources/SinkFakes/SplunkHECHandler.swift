@@ -6,7 +6,7 @@ struct SplunkHECHandler: HTTPHandler {
     let fake: SplunkHECFake
 
     func head(_ head: HTTPRequestHead) -> HTTPHeadDecision {
-        guard head.method == "POST" else { return .respond(Self.answer(405, "Method not allowed", code: 404)) }
+        guard head.method == "POST" else { return .respond(Self.answer(405, "Method not allowed", code: 6)) }
         guard head.path == "/services/collector/event" || head.path == "/services/collector/ack" else {
             return .respond(Self.answer(404, "The requested URL was not found on this server.", code: 404))
         }

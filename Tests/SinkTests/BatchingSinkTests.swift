@@ -181,4 +181,25 @@ struct BatchingSinkTests {
         }
         #expect(Self.ids(transport.accepted.flatMap { $0 }).sorted() == (0..<4).map { "id-\($0)" })
     }
+
+    @Test("back-pressure: a delivery waits while the queue holds maxPendingBytes, then goes in its own request",
+          .timeLimit(.minutes(1)))
+    func backPressure() async throws {
+        let transport = RecordingTransport(limits: BatchLimits(maxRecords: 1_000, maxBytes: 1 << 20, linger: .zero), holdFirst: true)
+        let oneBatch = TestRecords.batch(0..<2).byteCount
+        let sink = Self.sink(transport, maxPendingBytes: oneBatch)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sink.deliver(TestRecords.batch(0..<2)) }
+            await transport.firstSendStarted.wait()
+            group.addTask { try await sink.deliver(TestRecords.batch(2..<4)) }
+            while await sink.queuedRecords < 2 { await Task.yield() }
+            group.addTask { try await sink.deliver(TestRecords.batch(4..<6)) }
+            while await sink.deliveriesWaitingForSpace < 1 { await Task.yield() }
+            #expect(await sink.queuedRecords == 2)  // the third batch is held back, not queued
+            transport.releaseFirstSend.fire()
+            try await group.waitForAll()
+        }
+        let sends = transport.accepted.map(Self.ids)
+        #expect(sends == [["id-0", "id-1"], ["id-2", "id-3"], ["id-4", "id-5"]])
+    }
 }

@@ -35,9 +35,14 @@ struct SplunkHECTests {
             var batch = TestRecords.batch(0..<3)
             batch.records.append(TestRecords.record(3, creationTime: nil))
             batch.records.append(TestRecords.record(4, creationTime: "2026-11-29T08:15:00.1234567"))
+            // Braces, brackets and escaped quotes inside strings must not confuse the event boundaries.
+            let tricky = Array(#"{"Id":"id-5","Text":"}{ ][ \"}\" {","CreationTime":"2015-06-29T20:03:19"}"#.utf8)
+            batch.records.append(SplitRecord(bytes: tricky, offset: 0, id: "id-5", recordType: nil,
+                                             creationTimeText: "2015-06-29T20:03:19", operation: nil, workload: nil,
+                                             organizationId: nil, userId: nil))
             try await sink.deliver(batch)
             let events = fake.events
-            try #require(events.count == 5)
+            try #require(events.count == 6)
             #expect(events.map(\.event) == batch.records.map(\.bytes))
             #expect(events[0].time == "1435608199.000")
             #expect(events[0].keys == ["time", "host", "sourcetype", "index", "event"])
