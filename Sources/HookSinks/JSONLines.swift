@@ -1,4 +1,9 @@
 import HookHTTPTypes
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// JSON-lines encoding shared by the file and stdout sinks: one record per line, either its original
 /// bytes or `{"tenantId":…,"contentType":…,"contentId":…,"record":<original bytes>}`.
@@ -30,7 +35,12 @@ enum JSONLines {
     /// (JSON strings must escape it), so a record that has one, which Microsoft's compact blobs never do,
     /// gets a space there instead: the JSON value is unchanged and the line stays one line.
     static func appendRecord(_ bytes: [UInt8], to out: inout [UInt8]) {
-        guard bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
+        // memchr: this check runs over every byte the sink writes.
+        let hasLineBreak = bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, 0x0A, buffer.count) != nil || memchr(base, 0x0D, buffer.count) != nil
+        }
+        guard hasLineBreak else {
             out.append(contentsOf: bytes)
             return
         }
