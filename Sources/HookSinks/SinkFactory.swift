@@ -16,6 +16,7 @@ public struct SinkSetupError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
+    /// `sink <name>: <message>`.
     public var description: String { "sink \(self.sink): \(self.message)" }
 }
 

@@ -16,10 +16,13 @@ public final class SplunkHECFake: Sendable {
         public var event: [UInt8]
         /// The `time` value's text as sent (e.g. `1435608199.000`), or nil when absent.
         public var time: String?
-        /// `host`, `source`, `sourcetype` and `index`, when sent.
+        /// `host`, when sent.
         public var host: String?
+        /// `source`, when sent.
         public var source: String?
+        /// `sourcetype`, when sent.
         public var sourcetype: String?
+        /// `index`, when sent.
         public var index: String?
         /// The request's channel, when it had one.
         public var channel: String?
