@@ -90,10 +90,17 @@ extension ConfigSections {
         let index = m.optional("index")?.string()
         let sourcetype = m.optional("sourcetype")?.string()
         let source = m.optional("source")?.string()
+        let host = m.optional("host")?.string()
         let ack = m.optional("ack")?.bool() ?? false
+        let ackPollInterval = m.optional("ackPollInterval")?.duration(minimum: .milliseconds(10), maximum: .seconds(600))
+        let ackTimeout = m.optional("ackTimeout")?.duration(minimum: .seconds(1), maximum: .seconds(3600))
+        let maxBatchBytes = m.optional("maxBatchBytes")?.int(in: 1024...(1 << 30))
+        let tlsCAFile = m.optional("tlsCAFile")?.existingFile()
         guard let url, let token else { return nil }
-        return .splunkHEC(SplunkHECSinkConfig(url: url, token: token, index: index, sourcetype: sourcetype,
-                                              source: source, ack: ack))
+        return .splunkHEC(SplunkHECSinkConfig(
+            url: url, token: token, index: index, sourcetype: sourcetype, source: source, host: host, ack: ack,
+            ackPollInterval: ackPollInterval ?? .seconds(10), ackTimeout: ackTimeout ?? .seconds(300),
+            maxBatchBytes: maxBatchBytes ?? SplunkHECSinkConfig.defaultMaxBatchBytes, tlsCAFile: tlsCAFile))
     }
 
     static func alertWebhookSink(_ m: ConfigMapping) -> SinkKind? {

@@ -29,7 +29,12 @@ extension SinkConfig {
                 ("index", .optional(sink.index)),
                 ("sourcetype", .optional(sink.sourcetype)),
                 ("source", .optional(sink.source)),
+                ("host", .optional(sink.host)),
                 ("ack", .plain(String(sink.ack))),
+                ("ackPollInterval", .plain(ConfigDuration.format(sink.ackPollInterval))),
+                ("ackTimeout", .plain(ConfigDuration.format(sink.ackTimeout))),
+                ("maxBatchBytes", .plain(String(sink.maxBatchBytes))),
+                ("tlsCAFile", .optional(sink.tlsCAFile)),
             ]
         case .alertWebhook(let sink):
             pairs += [

@@ -109,18 +109,39 @@ public struct SplunkHECSinkConfig: Sendable {
     public var sourcetype: String?
     /// Event source (`source`); nil uses the token's default.
     public var source: String?
+    /// Event host (`host`); nil lets HEC fill in the sending host.
+    public var host: String?
     /// Wait for indexer acknowledgement before a batch counts as delivered (`ack`, default false).
     public var ack: Bool
+    /// How often pending acknowledgements are polled (`ackPollInterval`, default 10s, Splunk's guidance).
+    public var ackPollInterval: Duration
+    /// How long an acknowledgement may stay false before the batch is sent again (`ackTimeout`, default 5m).
+    public var ackTimeout: Duration
+    /// Most bytes in one request body, event envelopes included (`maxBatchBytes`, default 1 MB, the
+    /// Splunk Cloud limit; Splunk Enterprise's `max_content_length` is larger).
+    public var maxBatchBytes: Int
+    /// PEM CA bundle trusted in addition to the system's, for a HEC with a private CA (`tlsCAFile`).
+    public var tlsCAFile: String?
+
+    /// The documented default of ``maxBatchBytes``.
+    public static let defaultMaxBatchBytes = 1 << 20
 
     /// Creates the settings.
     public init(url: String, token: Secret, index: String? = nil, sourcetype: String? = nil,
-                source: String? = nil, ack: Bool = false) {
+                source: String? = nil, host: String? = nil, ack: Bool = false,
+                ackPollInterval: Duration = .seconds(10), ackTimeout: Duration = .seconds(300),
+                maxBatchBytes: Int = SplunkHECSinkConfig.defaultMaxBatchBytes, tlsCAFile: String? = nil) {
         self.url = url
         self.token = token
         self.index = index
         self.sourcetype = sourcetype
         self.source = source
+        self.host = host
         self.ack = ack
+        self.ackPollInterval = ackPollInterval
+        self.ackTimeout = ackTimeout
+        self.maxBatchBytes = maxBatchBytes
+        self.tlsCAFile = tlsCAFile
     }
 }
 
