@@ -1,20 +1,22 @@
 import ArgumentParser
 import Foundation
 import HookConfig
+import HookForwarder
 import HookHTTPClient
 import HookHTTPServer
 import HookLedger
 import HookManagementAPI
 import HookPoller
 import HookReceiver
+import HookSinks
 import Logging
 import ServiceLifecycle
 
-/// `activityhook serve`: runs the receiver (and, as later issues land, the workers and the poller)
-/// until SIGTERM or SIGINT, then shuts down gracefully.
+/// `activityhook serve`: runs the receiver, the fetch-and-forward workers, the poller and the webhook
+/// watchdog until SIGTERM or SIGINT, then shuts down gracefully.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the webhook receiver until SIGTERM/SIGINT.",
+        abstract: "Run the webhook receiver, the workers, the poller and the watchdog until SIGTERM/SIGINT.",
         discussion: "Prints one line 'activityhook ready listen=HOST:PORT' to standard output once every listener is bound.")
 
     @OptionGroup var global: GlobalOptions
@@ -30,6 +32,9 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(inversion: .prefixedNo, help: "Run the catch-up poller (every poller.interval, lists what the webhook missed).")
     var poller = true
+
+    @Flag(inversion: .prefixedNo, help: "Run the fetch-and-forward workers (workers.concurrency blobs at a time, to every sink).")
+    var workers = true
 
     func run() async throws {
         let loaded = try self.global.loadConfig()
@@ -58,6 +63,7 @@ struct Serve: AsyncParsableCommand {
             logger.error("webhook watchdog disabled: cannot create the API client", metadata: ["error": "\(error)"])
         }
         defer { apiHTTP?.shutdown() }
+        var sinks: [any Sink] = []
         if let apiHTTP {
             // One client per tenant for the whole process: every caller shares its budget and token cache.
             let clients = ManagementAPIClient.makeAll(config: loaded.config, http: apiHTTP)
@@ -69,12 +75,29 @@ struct Serve: AsyncParsableCommand {
                 services.append(Self.poller(loaded.config, clients: clients, registrar: registrar, ledger: ledger,
                                             metrics: built.metrics, logger: logger))
             }
+            if self.workers {
+                do {
+                    sinks = try SinkFactory.makeSinks(loaded.config.sinks, http: apiHTTP, metrics: built.metrics.registry,
+                                                      logger: logger, config: loaded.config)
+                } catch {
+                    logger.critical("cannot start the sinks", metadata: ["error": "\(error)"])
+                    throw ExitCode(1)
+                }
+                let pool = WorkerPool(sinks: sinks, ledger: ledger, clients: clients, workers: loaded.config.workers,
+                                      metrics: ForwarderMetrics(registry: built.metrics.registry), logger: logger,
+                                      signal: ledger.newWork)
+                built.metrics.onScrape { await pool.refreshGauges() }
+                // Last in the list, so first to stop: in-flight blobs finish (or are released) while the
+                // ledger is still open; the sinks flush after every service has stopped.
+                services.append(pool)
+            }
         }
         try await ServiceRunner.run(services, logger: logger) {
             let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
             print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
             fflush(nil)
         }
+        for sink in sinks { await sink.shutdown() }
         logger.info("activityhook stopped")
     }
 

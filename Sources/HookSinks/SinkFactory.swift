@@ -1,5 +1,6 @@
 import HookConfig
 import HookHTTPClient
+import HookManagementAPI
 import HookMetrics
 import Logging
 
@@ -34,19 +35,23 @@ public enum SinkFactory {
     ///   - metrics: The registry for `activityhook_sink_*`.
     ///   - logger: The parent logger; each sink adds `sink` metadata.
     ///   - retry: The retry policy of every sink.
-    /// - Throws: ``SinkSetupError`` for a sink type this build cannot construct, or a client that cannot start.
+    ///   - config: The whole configuration: a `logs-ingestion` sink without `credentials` uses the first
+    ///     tenant's app and `api.loginUrl`/`api.cloud` from it.
+    /// - Throws: ``SinkSetupError`` for a sink that cannot be built (no credentials, a client that cannot start).
     public static func makeSinks(_ sinks: [SinkConfig], http: HTTPClient, metrics: MetricsRegistry, logger: Logger,
-                                 retry: SinkRetryPolicy = SinkRetryPolicy()) throws(SinkSetupError) -> [any Sink] {
+                                 retry: SinkRetryPolicy = SinkRetryPolicy(),
+                                 config: ActivityHookConfig? = nil) throws(SinkSetupError) -> [any Sink] {
         var built: [any Sink] = []
         for sink in sinks {
-            built.append(try self.makeSink(sink, http: http, metrics: metrics, logger: logger, retry: retry))
+            built.append(try self.makeSink(sink, http: http, metrics: metrics, logger: logger, retry: retry, config: config))
         }
         return built
     }
 
-    /// The sink for one config entry; see ``makeSinks(_:http:metrics:logger:retry:)``.
+    /// The sink for one config entry; see ``makeSinks(_:http:metrics:logger:retry:config:)``.
     public static func makeSink(_ sink: SinkConfig, http: HTTPClient, metrics: MetricsRegistry, logger: Logger,
-                                retry: SinkRetryPolicy = SinkRetryPolicy()) throws(SinkSetupError) -> any Sink {
+                                retry: SinkRetryPolicy = SinkRetryPolicy(),
+                                config: ActivityHookConfig? = nil) throws(SinkSetupError) -> any Sink {
         let sinkMetrics = SinkMetrics(registry: metrics, sink: sink.name)
         func batching<T: BatchTransport>(_ transport: T, inFlight: Int) -> any Sink {
             BatchingSink(name: sink.name, filter: sink.effectiveFilter, transport: transport,
@@ -69,8 +74,30 @@ public enum SinkFactory {
                 throw SinkSetupError(sink: sink.name, message: "cannot start an HTTP client trusting \(caFile): \(error)")
             }
             return batching(SplunkHECTransport(configuration: hec, http: client, ownsClient: true), inFlight: self.httpInFlight)
-        case .logsIngestion, .alertWebhook:
-            throw SinkSetupError(sink: sink.name, message: "sink type \(sink.kind.typeName) is not available in this build")
+        case .logsIngestion(let ingestion):
+            guard let settings = config.flatMap({ LogsIngestionTransport.tokenSettings(for: ingestion, named: sink.name, config: $0) })
+                ?? Self.explicitCredentials(ingestion, name: sink.name)
+            else {
+                throw SinkSetupError(sink: sink.name, message: "logs-ingestion needs `credentials` or a tenant whose app can be used")
+            }
+            let tokens = TokenProvider(settings: settings, http: http)
+            return batching(LogsIngestionTransport(name: sink.name, config: ingestion, tokens: tokens, http: http, logger: logger),
+                            inFlight: self.httpInFlight)
+        case .alertWebhook(let alert):
+            // One post at a time: the per-minute budget and the burst summary need an ordered view of sends.
+            return batching(AlertWebhookTransport(name: sink.name, config: alert, http: http, logger: logger), inFlight: 1)
         }
+    }
+}
+
+extension SinkFactory {
+    /// Token settings from a sink's own `credentials` when no whole config is at hand (tests, tools).
+    static func explicitCredentials(_ sink: LogsIngestionSinkConfig, name: String) -> TokenProvider.Settings? {
+        guard let credentials = sink.credentials else { return nil }
+        let resource = LogsIngestionTransport.monitorResource(endpoint: sink.endpoint, cloud: .enterprise)
+        return TokenProvider.Settings(tenantId: credentials.tenantId, clientId: credentials.clientId,
+                                      credential: .clientSecret(credentials.clientSecret),
+                                      loginURL: LogsIngestionTransport.loginHost(monitorResource: resource),
+                                      endpoint: .v2, resource: resource, tenantKey: "sinks[\(name)].credentials")
     }
 }

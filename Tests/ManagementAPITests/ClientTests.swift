@@ -72,10 +72,10 @@ import Testing
 
     @Test func af429BurstsLoseNoPage() async throws {
         try await withTemporaryDirectory { _ in
-            // 15 requests per 0.3 s window: the 21 pages cannot fit in one window, so the client meets AF429
-            // and must keep retrying the same page until the window refills.
-            try await withSim(SimEnv.scenario(settings: #","pageSize":10,"tenantBudgetPerMinute":15,"throttleWindowSeconds":0.3"#)) { sim in
-                let client = sim.client(backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(20), maxAttempts: 200))
+            // 15 requests per 2 s window: the 21 pages cannot fit in one window (even on a loaded machine), so the
+            // client meets AF429 and must keep retrying the same page until the window refills.
+            try await withSim(SimEnv.scenario(settings: #","pageSize":10,"tenantBudgetPerMinute":15,"throttleWindowSeconds":2"#)) { sim in
+                let client = sim.client(backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 400))
                 _ = try await client.start("Audit.Exchange", webhook: nil)
                 try await sim.publish("Audit.Exchange", blobs: 200)
                 let listing = try await client.content("Audit.Exchange")

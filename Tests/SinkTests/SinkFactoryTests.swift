@@ -32,22 +32,32 @@ struct SinkFactoryTests {
         }
     }
 
-    @Test("logs-ingestion and alert-webhook are refused with a clear error in this build")
-    func notYetAvailable() throws {
+    @Test("logs-ingestion needs credentials from the sink or a tenant; alert-webhook is built with its record-type filter")
+    func azureAndAlertSinks() async throws {
         let http = try HTTPClient()
         defer { http.shutdown() }
-        let kinds: [SinkKind] = [
-            .logsIngestion(LogsIngestionSinkConfig(endpoint: "https://x.ingest.monitor.azure.com",
-                                                   dcrImmutableId: "dcr-00000000000000000000000000000000", stream: "Custom-O365")),
-            .alertWebhook(AlertWebhookSinkConfig(url: Secret("https://example.com/hook"), format: .json)),
-        ]
-        for kind in kinds {
-            let error = #expect(throws: SinkSetupError.self) {
-                try SinkFactory.makeSink(SinkConfig(name: "s", kind: kind), http: http, metrics: MetricsRegistry(),
-                                         logger: TestRecords.logger)
-            }
-            #expect(error?.sink == "s" && error?.message.contains("\(kind.typeName) is not available in this build") == true)
+        let ingestion = LogsIngestionSinkConfig(endpoint: "https://x.ingest.monitor.azure.com",
+                                                dcrImmutableId: "dcr-00000000000000000000000000000000", stream: "Custom-O365")
+        let error = #expect(throws: SinkSetupError.self) {
+            try SinkFactory.makeSink(SinkConfig(name: "s", kind: .logsIngestion(ingestion)), http: http, metrics: MetricsRegistry(),
+                                     logger: TestRecords.logger)
         }
+        #expect(error?.sink == "s" && error?.message.contains("credentials") == true)
+
+        var withCredentials = ingestion
+        withCredentials.credentials = AzureClientCredentials(tenantId: "11111111-2222-3333-4444-555555555555",
+                                                             clientId: "66666666-7777-8888-9999-000000000000",
+                                                             clientSecret: Secret("s3cret"))
+        let sentinel = try SinkFactory.makeSink(SinkConfig(name: "sentinel", kind: .logsIngestion(withCredentials)), http: http,
+                                                metrics: MetricsRegistry(), logger: TestRecords.logger)
+        #expect(sentinel.name == "sentinel")
+
+        let alert = try SinkFactory.makeSink(
+            SinkConfig(name: "alerts", kind: .alertWebhook(AlertWebhookSinkConfig(url: Secret("https://example.com/hook"), format: .json))),
+            http: http, metrics: MetricsRegistry(), logger: TestRecords.logger)
+        #expect(alert.filter.recordTypes == AlertWebhookSinkConfig.defaultRecordTypes)
+        await sentinel.shutdown()
+        await alert.shutdown()
     }
 
     @Test("an alert webhook's filter is narrowed to its record types")
