@@ -8,6 +8,9 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
+// The test doubles (simulator, sink fakes) are optimised even in debug builds: end-to-end tests push
+// 100,000-record blobs through them, and an unoptimised pure-Swift gunzip and JSON scan would dominate.
+let testDoubleSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "ActivityHook",
@@ -146,7 +149,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testDoubleSettings
         ),
 
         // MARK: - Executables
@@ -201,7 +204,7 @@ let package = Package(
         .target(
             name: "SinkFakes",
             dependencies: ["HookHTTPServer", "HookHTTPTypes", "HookJSON", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
+            swiftSettings: testDoubleSettings
         ),
         .testTarget(name: "HookHTTPTests", dependencies: ["HookHTTPServer", "HookHTTPClient", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HookCryptoTests", dependencies: ["HookCrypto", "HookTestSupport"], swiftSettings: swiftSettings),

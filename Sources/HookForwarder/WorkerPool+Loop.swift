@@ -17,6 +17,7 @@ extension WorkerPool {
             var inFlight = 0
             var waiting = false
             var graceStarted = false
+            var finishedSinceDrained = 0
             while true {
                 if self.stoppingFlag {
                     if inFlight > 0 && !graceStarted {
@@ -33,7 +34,14 @@ extension WorkerPool {
                         await self.prune()
                         nextPrune = self.clock.now().addingTimeInterval(self.settings.pruneInterval)
                     }
-                    inFlight += await self.leaseAndStart(free: self.settings.concurrency - inFlight, into: &group)
+                    let started = await self.leaseAndStart(free: self.settings.concurrency - inFlight, into: &group)
+                    inFlight += started
+                    if started == 0 && inFlight == 0 && finishedSinceDrained > 0 {
+                        // Nothing due and nothing in flight: worth one line per busy period (and a readiness
+                        // signal for end-to-end tests). Blobs waiting for a retry time are not due.
+                        self.logger.info("work queue drained", metadata: ["blobs": "\(finishedSinceDrained)"])
+                        finishedSinceDrained = 0
+                    }
                     // Keep one waiter even at capacity, so a shutdown request always wakes the loop.
                     if !waiting {
                         waiting = true
@@ -47,8 +55,10 @@ extension WorkerPool {
                 }
                 guard let event = await group.next() else { break }
                 switch event {
-                case .finished:
+                case .finished(let outcome):
                     inFlight -= 1
+                    finishedSinceDrained += 1
+                    self.outcomeContinuation.yield(outcome)
                 case .woke:
                     waiting = false
                 case .graceOver:
@@ -59,6 +69,7 @@ extension WorkerPool {
             }
             group.cancelAll()
         }
+        self.outcomeContinuation.finish()
         self.logger.info("workers stopped")
     }
 

@@ -9,7 +9,7 @@ import HookHTTPServer
 /// - `POST /_sim/faults`: `{"faults":[…]}` replaces the rules; `DELETE /_sim/faults` clears them
 /// - `POST /_sim/publish`: generated or exact content; answers the blobs made
 /// - `POST /_sim/clock`: `{"advanceSeconds":n}` moves the simulated time
-/// - `GET /_sim/counters`, `GET /_sim/ingested[?stream=…]`, `POST /_sim/reset` (`{"all":true}`)
+/// - `GET /_sim/counters`, `GET /_sim/ingested[?stream=…][&records=false]`, `POST /_sim/reset` (`{"all":true}`)
 /// - `GET /_sim/wait?counter=NAME&atLeast=N[&timeoutSeconds=S]`: answers when the counter reaches N
 ///   (`{"reached":true,…}`), or after S seconds (default 30) with `{"reached":false,…}`; a readiness signal
 ///   for tests instead of polling the counters on a timer
@@ -56,7 +56,8 @@ struct ControlRoutes: Sendable {
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: counters.bytes)
         case ("GET", "ingested"):
             return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"],
-                                body: self.app.ingestion.recorded(stream: request.head.queryValue("stream")).bytes)
+                                body: self.app.ingestion.recorded(stream: request.head.queryValue("stream"),
+                                                                  withRecords: request.head.queryValue("records") != "false").bytes)
         case ("POST", "reset"):
             self.app.reset(all: body.bool("all") ?? false)
             return .json(200, #"{"reset":true}"#)

@@ -73,7 +73,11 @@ struct FwdSim: Sendable {
 
     /// The blob's body exactly as the simulator serves it.
     func rawBlob(_ notice: BlobNotice) async throws -> [UInt8] {
-        try await self.client().streamBlob(notice.contentUri).body.collect(upTo: 64 << 20)
+        // The response must outlive the body's collection: dropping it cancels the transfer.
+        let response = try await self.client().streamBlob(notice.contentUri)
+        let bytes = try await response.body.collect(upTo: 256 << 20)
+        withExtendedLifetime(response) {}
+        return bytes
     }
 }
 
