@@ -14,8 +14,12 @@ struct DeliveryRun: Sendable {
     var failures: [String: SinkFailure] = [:]
     /// Records split so far.
     var records = 0
-    /// Records suppressed as duplicates of another blob's.
+    /// Records suppressed as duplicates of another blob's (or of an earlier record of this blob).
     var duplicates = 0
+    /// Ids met earlier in this blob: claims only see other blobs, so a record repeated within one blob (in
+    /// another window) is caught here. Bounded by ``maxTrackedIds`` (about 70 bytes each).
+    var seenInBlob: Set<String> = []
+    static let maxTrackedIds = 1_000_000
 }
 
 /// Why one sink failed in an attempt.
@@ -76,6 +80,7 @@ extension BlobProcessor {
                 defer { index += 1 }
                 // Records without an Id are never suppressed: nothing proves they were seen.
                 if duplicate[index] { continue }
+                if let id = record.id, run.seenInBlob.count < DeliveryRun.maxTrackedIds, !run.seenInBlob.insert(id).inserted { continue }
             }
             fresh.append(record)
         }

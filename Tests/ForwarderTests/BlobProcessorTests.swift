@@ -66,6 +66,24 @@ import Testing
         }
     }
 
+    @Test func aRecordRepeatedInALaterWindowOfTheSameBlobIsSentOnce() async throws {
+        try await self.withLedger { ledger in
+            try await withFwdSim { sim in
+                // Windows of 2 records: the repeat of `twice` lands in the third window, after its claim committed.
+                let twice = auditRecord(newId())
+                let notices = try await sim.publish([[twice, auditRecord(newId()), auditRecord(newId()), auditRecord(newId()), twice]])
+                let sink = RecordingSink("all")
+                let registry = MetricsRegistry()
+                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry,
+                                              policy: ForwardingPolicy(windowRecords: 2))
+                let blob = try #require(try await recordAndLease(ledger, notices).first)
+                #expect(await processor.process(blob) == .done)
+                #expect(sink.records.count == 4)
+                #expect(Set(sink.batches.flatMap(\.records).compactMap(\.id)).count == 4)
+            }
+        }
+    }
+
     @Test func duplicatesAcrossBlobsAreSuppressedAndCounted() async throws {
         try await self.withLedger { ledger in
             try await withFwdSim { sim in
