@@ -46,8 +46,15 @@ struct Serve: AsyncParsableCommand {
         ProcessAllocator.tuneForLargeBuffers()
         let ledger: SQLiteLedger
         let built: ReceiverServices.Built
+        let lock: ServeLock
         do {
+            lock = try ServeLock(statePath: loaded.config.state.path)
             ledger = try await SQLiteLedger.open(path: loaded.config.state.path)
+            // Holding the lock, no other worker is alive: leases still in the ledger are a crashed run's.
+            let orphaned = try await ledger.releaseOrphanedLeases()
+            if orphaned > 0 {
+                logger.warning("returned blobs leased by a previous run that did not stop cleanly", metadata: ["blobs": "\(orphaned)"])
+            }
             built = try ReceiverServices.make(config: loaded.config, ledger: ledger, logger: logger)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
@@ -98,6 +105,7 @@ struct Serve: AsyncParsableCommand {
             fflush(nil)
         }
         for sink in sinks { await sink.shutdown() }
+        withExtendedLifetime(lock) {}
         logger.info("activityhook stopped")
     }
 

@@ -1,3 +1,4 @@
+import HookLedger
 import Foundation
 
 /// What one attempt at a leased blob ended with.
@@ -14,4 +15,12 @@ public enum BlobOutcome: Sendable, Equatable {
     case released
     /// The lease was lost (expired and taken by another worker, or the ledger failed); nothing was recorded.
     case abandoned(reason: String)
+}
+
+/// A blob the pool finished with, and how (``WorkerPool/outcomes``).
+public struct FinishedBlob: Sendable {
+    /// The lease the worker held.
+    public let blob: LeasedBlob
+    /// What became of it.
+    public let outcome: BlobOutcome
 }

@@ -5,7 +5,7 @@ import Logging
 extension WorkerPool {
     /// What wakes the loop: a blob finished, the signal rang (or timed out), or the shutdown grace ran out.
     enum Event: Sendable {
-        case finished(BlobOutcome)
+        case finished(FinishedBlob)
         case woke
         case graceOver
     }
@@ -85,7 +85,7 @@ extension WorkerPool {
         }
         for blob in leased {
             let processor = self.processor
-            group.addTask { .finished(await processor.process(blob)) }
+            group.addTask { .finished(FinishedBlob(blob: blob, outcome: await processor.process(blob))) }
         }
         return leased.count
     }

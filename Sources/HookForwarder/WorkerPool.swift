@@ -51,14 +51,14 @@ public final class WorkerPool: Service {
     let logger: Logger
     private let stopping = Mutex(false)
     var stoppingFlag: Bool { self.stopping.withLock { $0 } }
-    /// Every finished blob's outcome, for observers (tests, tools). Bounded: with nobody reading, only the
-    /// newest 4,096 are kept. Finishes when the pool stops.
-    public let outcomes: AsyncStream<BlobOutcome>
-    let outcomeContinuation: AsyncStream<BlobOutcome>.Continuation
+    /// Every finished blob with its outcome, for observers (tests, tools). Bounded: with nobody reading, only
+    /// the newest 4,096 are kept. Finishes when the pool stops.
+    public let outcomes: AsyncStream<FinishedBlob>
+    let outcomeContinuation: AsyncStream<FinishedBlob>.Continuation
 
     /// Creates a pool from parts (tests inject the fetcher, the clock and short settings).
     public init(processor: BlobProcessor, settings: Settings, signal: WorkSignal = WorkSignal()) {
-        (self.outcomes, self.outcomeContinuation) = AsyncStream.makeStream(of: BlobOutcome.self, bufferingPolicy: .bufferingNewest(4096))
+        (self.outcomes, self.outcomeContinuation) = AsyncStream.makeStream(of: FinishedBlob.self, bufferingPolicy: .bufferingNewest(4096))
         self.ledger = processor.ledger
         self.processor = processor
         self.settings = settings

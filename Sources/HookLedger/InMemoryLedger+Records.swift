@@ -44,6 +44,20 @@ extension InMemoryLedger {
         }
     }
 
+    public func releaseOrphanedLeases() async throws -> Int {
+        try self.checkWrites()
+        return self.rows.withLock { state in
+            var released = 0
+            for (key, row) in state.byKey where row.state == .leased {
+                state.byKey[key]!.state = .queued
+                state.byKey[key]!.leaseExpires = nil
+                state.byKey[key]!.nextAttempt = .distantPast
+                released += 1
+            }
+            return released
+        }
+    }
+
     public func renewLease(_ blob: LeasedBlob, until: Date) async throws -> Bool {
         try self.checkWrites()
         return self.rows.withLock { state in

@@ -70,6 +70,11 @@ public protocol Ledger: Sendable {
     /// Extends a lease still held to `until` (long blobs, slow sinks); false when it was lost.
     func renewLease(_ blob: LeasedBlob, until: Date) async throws -> Bool
 
+    /// Returns every leased blob to the queue at once. Only for a caller that knows no live worker holds a
+    /// lease: `serve` at start-up, holding the ledger's exclusive serve lock (a crashed predecessor's leases
+    /// would otherwise wait out their full duration). Returns how many.
+    func releaseOrphanedLeases() async throws -> Int
+
     /// Re-queues every dead blob (attempts, errors and parse failures reset); returns how many.
     func replayDead(now: Date) async throws -> Int
 

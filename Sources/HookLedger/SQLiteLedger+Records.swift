@@ -54,6 +54,16 @@ extension SQLiteLedger {
         }
     }
 
+    public func releaseOrphanedLeases() async throws -> Int {
+        try await self.database.write { connection in
+            try connection.transaction(.immediate) {
+                // The crashed attempt keeps its count: it did run, and may have failed for a reason of the blob's own.
+                try connection.run("UPDATE blobs SET state = 'queued', lease_expires_at = NULL, next_attempt_at = 0 WHERE state = 'leased'", [])
+                return connection.changes
+            }
+        }
+    }
+
     public func renewLease(_ blob: LeasedBlob, until: Date) async throws -> Bool {
         try await self.database.write { connection in
             try connection.transaction(.immediate) {

@@ -133,16 +133,17 @@ struct EndToEnd: Sendable {
     }
 }
 
-/// Waits for `count` outcomes matching `match` from the pool (a readiness signal, with a deadline for hangs).
+/// Waits until `count` distinct blobs finished with an outcome matching `match` (a readiness signal from the
+/// pool, with a deadline for hangs).
 func waitForOutcomes(_ pool: WorkerPool, _ count: Int, within seconds: Double = 120,
                      where match: @escaping @Sendable (BlobOutcome) -> Bool = { $0 == .done }) async throws {
     let stream = pool.outcomes
     let reached = await withTaskGroup(of: Bool.self) { group in
         group.addTask {
-            var seen = 0
-            for await outcome in stream where match(outcome) {
-                seen += 1
-                if seen >= count { return true }
+            var seen: Set<Int64> = []
+            for await finished in stream where match(finished.outcome) {
+                seen.insert(finished.blob.id)
+                if seen.count >= count { return true }
             }
             return false
         }

@@ -72,16 +72,17 @@ import Testing
 
     @Test func af429BurstsLoseNoPage() async throws {
         try await withTemporaryDirectory { _ in
-            // 15 requests per 2 s window: the 21 pages cannot fit in one window (even on a loaded machine), so the
-            // client meets AF429 and must keep retrying the same page until the window refills.
-            try await withSim(SimEnv.scenario(settings: #","pageSize":10,"tenantBudgetPerMinute":15,"throttleWindowSeconds":2"#)) { sim in
-                let client = sim.client(backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 400))
+            // 4 requests per 3 s window: the start and 12 pages cannot fit in one window unless the machine manages
+            // fewer than 1.4 requests a second, so the client meets AF429 and must keep retrying the same page
+            // until the window refills.
+            try await withSim(SimEnv.scenario(settings: #","pageSize":10,"tenantBudgetPerMinute":4,"throttleWindowSeconds":3"#)) { sim in
+                let client = sim.client(backoff: Backoff(base: .milliseconds(20), cap: .milliseconds(100), maxAttempts: 400))
                 _ = try await client.start("Audit.Exchange", webhook: nil)
-                try await sim.publish("Audit.Exchange", blobs: 200)
+                try await sim.publish("Audit.Exchange", blobs: 120)
                 let listing = try await client.content("Audit.Exchange")
-                #expect(listing.pages == 20)
-                #expect(listing.blobs.count == 200)
-                #expect(Set(listing.blobs.map(\.contentId)).count == 200)
+                #expect(listing.pages == 12)
+                #expect(listing.blobs.count == 120)
+                #expect(Set(listing.blobs.map(\.contentId)).count == 120)
                 #expect(try await sim.counter("throttled") > 0)
             }
         }
