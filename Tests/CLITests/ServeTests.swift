@@ -53,6 +53,22 @@ struct ServeTests {
         }
     }
 
+    @Test("a second serve on the same ledger is refused while the first runs, and allowed once it stopped")
+    func oneServePerLedger() async throws {
+        try await withTemporaryDirectory { dir in
+            let (first, _) = try await self.startServe(dir)
+            let config = dir.appendingPathComponent("activityhook.yaml").path
+            let second = try runCLI(["serve", "--config", config, "--log-format", "json"])
+            #expect(second.status == 1)
+            #expect(second.err.contains("another activityhook serve is running on this ledger"), "\(second.err)")
+            first.signal(SIGTERM)
+            #expect(await first.waitForExit() == 0)
+            let (third, _) = try await self.startServe(dir)
+            third.signal(SIGTERM)
+            #expect(await third.waitForExit() == 0)
+        }
+    }
+
     @Test("with adminListen, healthz moves off the public listener")
     func adminListener() async throws {
         try await withTemporaryDirectory { dir in

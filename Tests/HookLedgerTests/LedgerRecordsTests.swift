@@ -79,6 +79,21 @@ struct LedgerRecordsTests {
         }
     }
 
+    @Test("orphaned leases (a crashed run's) return to the queue at once; other states stay", arguments: LedgerKind.allCases)
+    func orphanedLeases(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["held", "done", "waiting"])
+            try await ledger.complete(blobs[1], now: t0)
+            try await ledger.fail(blobs[2], error: "sink down", retryAt: t0.addingTimeInterval(3600))
+            #expect(try await ledger.releaseOrphanedLeases() == 1)
+            // Due at once, long before the 60-second lease would have expired.
+            let again = try await ledger.lease(limit: 10, for: .seconds(60), now: t0)
+            #expect(again.map(\.notice.contentId) == ["held"])
+            #expect(try await ledger.state(tenantId: again[0].notice.tenantId, contentId: "done") == .done)
+            #expect(try await ledger.state(tenantId: again[0].notice.tenantId, contentId: "waiting") == .retry)
+        }
+    }
+
     @Test("a renewed lease is not handed out again; a stale holder cannot renew", arguments: LedgerKind.allCases)
     func renewal(kind: LedgerKind) async throws {
         try await kind.withLedger { ledger in
