@@ -168,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "ActivityHookFixture",
             dependencies: [
-                "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON", "HookTestSupport",
+                "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON", "HookLedger", "HookTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -68,7 +68,8 @@ extension BlobProcessor {
         run.records += window.count
         let duplicate: [Bool]
         do {
-            duplicate = try await self.ledger.claimRecords(window.compactMap(\.id), blobId: source.blobId, now: self.clock.now())
+            let claims = window.compactMap { record in record.id.map { RecordClaim(id: $0, created: record.creationTime) } }
+            duplicate = try await self.ledger.claimRecords(claims, blobId: source.blobId, now: self.clock.now())
         } catch {
             throw LedgerFailure(description: "cannot claim record ids: \(error)")
         }

@@ -3,15 +3,15 @@ import Synchronization
 
 /// Record claims, parse failures, lease renewal, replay and per-sink backlog (issue 6), in memory.
 extension InMemoryLedger {
-    public func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool] {
+    public func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool] {
         try self.checkWrites()
         return self.claims.withLock { claims in
-            var seen = Set<RecordClaimKey>()
-            return ids.map { id in
-                let key = RecordClaimKey(id)
+            var seen = Set<BucketedClaimKey>()
+            return records.map { record in
+                let key = BucketedClaimKey(bucket: record.bucket(now: now), key: RecordClaimKey(record.id))
                 guard seen.insert(key).inserted else { return true }
-                if let owner = claims[key] { return owner.blobId != blobId }
-                claims[key] = (blobId, now)
+                if let owner = claims[key] { return owner != blobId }
+                claims[key] = blobId
                 return false
             }
         }
@@ -19,16 +19,17 @@ extension InMemoryLedger {
 
     public func pruneRecordClaims(before: Date) async throws -> Int {
         try self.checkWrites()
+        let cutoff = RecordClaim(id: "", created: before).bucket(now: before)
         return self.claims.withLock { claims in
             let held = claims.count
-            claims = claims.filter { $0.value.at >= before }
+            claims = claims.filter { $0.key.bucket >= cutoff }
             return held - claims.count
         }
     }
 
     /// Drops the claims of a blob that will never forward its records (dead or expired).
     func releaseClaims(blobId: Int64) {
-        self.claims.withLock { claims in claims = claims.filter { $0.value.blobId != blobId } }
+        self.claims.withLock { claims in claims = claims.filter { $0.value != blobId } }
     }
 
     /// How many record claims are held (tests).

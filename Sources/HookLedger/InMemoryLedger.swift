@@ -19,7 +19,7 @@ public final class InMemoryLedger: Ledger {
 
     let rows = Mutex<(byKey: [String: Row], nextID: Int64)>(([:], 1))
     /// Record claims: Id → (claiming blob, when); see ``RecordClaimRules``.
-    let claims = Mutex<[RecordClaimKey: (blobId: Int64, at: Date)]>([:])
+    let claims = Mutex<[BucketedClaimKey: Int64]>([:])
     /// When set, every write fails with this error (to test the receiver's 503 path).
     public let failWrites = Mutex<LedgerError?>(nil)
 

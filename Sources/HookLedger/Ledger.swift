@@ -56,12 +56,14 @@ public protocol Ledger: Sendable {
 
     // MARK: Forwarding (issue 6; see Ledger+Records.swift for the rules)
 
-    /// Claims record `ids` for `blobId` in one transaction; per id, true when it is a duplicate: already
-    /// claimed by **another** blob, or repeated earlier in `ids`. Ids this blob claimed before (a retry, a
-    /// restart after a crash) are not duplicates, so the blob re-sends them to the sinks that had not accepted it.
-    func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool]
+    /// Claims `records` for `blobId` in one transaction; per record, true when it is a duplicate: already
+    /// claimed by **another** blob, or repeated earlier in `records`. Records this blob claimed before (a retry,
+    /// a restart after a crash) are not duplicates, so the blob re-sends them to the sinks that had not accepted
+    /// it. A record is identified by its Id and its CreationTime (copies of one record carry both); one without
+    /// a CreationTime is filed under `now`.
+    func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool]
 
-    /// Deletes claims made before `before` (the seen-set stays bounded); returns how many.
+    /// Deletes the claims of records created before `before` (the seen-set stays bounded); returns how many.
     func pruneRecordClaims(before: Date) async throws -> Int
 
     /// Counts one unparseable body for this blob and returns the blob's total (sink outages never count).
@@ -95,5 +97,12 @@ extension Ledger {
         try await withCheckedThrowingContinuation { continuation in
             self.record(notices, source: source, at: now) { continuation.resume(with: $0) }
         }
+    }
+}
+
+extension Ledger {
+    /// Claims records known only by their Ids (filed under `now`); see ``claimRecords(_:blobId:now:)-(RecordClaim)``.
+    public func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool] {
+        try await self.claimRecords(ids.map { RecordClaim(id: $0, created: nil) }, blobId: blobId, now: now)
     }
 }

@@ -5,16 +5,90 @@ import Foundation
 /// Microsoft's record Ids are GUIDs: kept as their 16 bytes they take less than half the space of the
 /// text and compare case-insensitively for free (`ABC…` and `abc…` are the same record). Any other Id
 /// is kept as its exact text, so it can never collide with a GUID's bytes.
-enum RecordClaimKey: Hashable, Sendable {
+enum RecordClaimKey: Hashable, Comparable, Sendable {
     case guid([UInt8])
     case text(String)
 
     init(_ id: String) {
-        if id.utf8.count == 36, let uuid = UUID(uuidString: id) {
-            self = .guid(withUnsafeBytes(of: uuid.uuid) { Array($0) })
+        if let bytes = Self.guidBytes(id) {
+            self = .guid(bytes)
         } else {
             self = .text(id)
         }
+    }
+
+    /// GUIDs first, in byte order (the order SQLite keeps blobs in), then texts.
+    static func < (lhs: RecordClaimKey, rhs: RecordClaimKey) -> Bool {
+        switch (lhs, rhs) {
+        case (.guid(let a), .guid(let b)): a.lexicographicallyPrecedes(b)
+        case (.guid, .text): true
+        case (.text, .guid): false
+        case (.text(let a), .text(let b)): a < b
+        }
+    }
+
+    /// The 16 bytes of a canonical `8-4-4-4-12` GUID (either case), or nil. Hand-rolled: Foundation's
+    /// `UUID(uuidString:)` goes through `sscanf`, which cost more than the claim's B-tree insert.
+    static func guidBytes(_ text: String) -> [UInt8]? {
+        text.utf8.withContiguousStorageIfAvailable { chars -> [UInt8]? in
+            guard chars.count == 36 else { return nil }
+            var bytes = [UInt8](repeating: 0, count: 16)
+            var out = 0
+            var index = 0
+            while index < 36 {
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard chars[index] == UInt8(ascii: "-") else { return nil }
+                    index += 1
+                    continue
+                }
+                guard let high = Self.hex(chars[index]), let low = Self.hex(chars[index + 1]) else { return nil }
+                bytes[out] = high << 4 | low
+                out += 1
+                index += 2
+            }
+            return bytes
+        } ?? { () -> [UInt8]? in
+            // A bridged or lazily built string: make it contiguous once, then parse that.
+            var copy = text
+            copy.makeContiguousUTF8()
+            return Self.guidBytes(copy)
+        }()
+    }
+
+    private static func hex(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// A record to claim: its `Id` and, when it has one, its `CreationTime`.
+public struct RecordClaim: Sendable, Hashable {
+    /// The record's `Id`.
+    public var id: String
+    /// The record's `CreationTime`; nil files the claim under the claiming time.
+    public var created: Date?
+
+    /// Creates a claim.
+    public init(id: String, created: Date?) {
+        self.id = id
+        self.created = created
+    }
+
+    /// The claim's bucket: CreationTime (or `now`) in whole minutes since 1970.
+    func bucket(now: Date) -> Int64 { Int64(((self.created ?? now).timeIntervalSince1970 / 60).rounded(.down)) }
+}
+
+/// The full key of a claim: the record's creation minute, then its Id.
+struct BucketedClaimKey: Hashable, Comparable, Sendable {
+    let bucket: Int64
+    let key: RecordClaimKey
+
+    static func < (lhs: BucketedClaimKey, rhs: BucketedClaimKey) -> Bool {
+        lhs.bucket != rhs.bucket ? lhs.bucket < rhs.bucket : lhs.key < rhs.key
     }
 }
 
@@ -25,9 +99,10 @@ enum RecordClaimKey: Hashable, Sendable {
 ///   (retry, restart after a crash) is not a duplicate, so a sink that had not accepted the blob gets them.
 /// - `kill` (dead) and `expire` release the blob's claims: it will never forward those records, and a later
 ///   blob holding the same record must still deliver it. A `replayDead` blob claims its records afresh.
-/// - Claims are pruned by age (`pruneRecordClaims`); the forwarder keeps them for the 7-day content window
-///   plus a margin.
+/// - Claims are pruned by the records' CreationTime (`pruneRecordClaims`); the forwarder keeps them for the
+///   7-day content window plus a margin for records created well before their blob became available.
 public enum RecordClaimRules {
-    /// The default retention of a claim: the API's 7-day content window plus a one-day margin.
-    public static let defaultRetention: TimeInterval = 8 * 86_400
+    /// The default retention of a claim, counted from the record's CreationTime: the API's 7-day content
+    /// window plus two days for records that became available long after they were created.
+    public static let defaultRetention: TimeInterval = 9 * 86_400
 }

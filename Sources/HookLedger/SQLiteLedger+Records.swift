@@ -3,39 +3,54 @@ import HookSQLite
 
 /// Record claims, parse failures, lease renewal, replay and per-sink backlog (issue 6) on SQLite.
 extension SQLiteLedger {
-    public func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool] {
-        guard !ids.isEmpty else { return [] }
-        let nowMs = now.epochMilliseconds
+    public func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool] {
+        guard !records.isEmpty else { return [] }
         return try await self.database.write { connection in
-            try connection.transaction(.immediate) {
-                var seen = Set<RecordClaimKey>()
-                seen.reserveCapacity(ids.count)
-                return try ids.map { id in
-                    let key = RecordClaimKey(id)
-                    // The same Id twice in one window: the second one is a duplicate whoever owns the claim.
-                    guard seen.insert(key).inserted else { return true }
-                    let value = key.sqliteValue
-                    // Most Ids are new: one statement for them, a lookup only for an Id already claimed.
-                    try connection.run("INSERT INTO record_claims (record_id, blob_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                                       [value, .integer(blobId), .integer(nowMs)])
-                    if connection.changes == 1 { return false }
-                    let owner = try connection.scalar("SELECT blob_id FROM record_claims WHERE record_id = ?", [value])?.int64
-                    return owner != blobId
+            // Not fsynced on its own: a claim lost to a power cut can only let a duplicate through, never lose
+            // a record (the blob re-claims its Ids when retried), and the next notification's commit syncs it.
+            try connection.relaxedTransaction {
+                // Both statements once per window, not per record; keys in sorted order, so consecutive inserts
+                // walk neighbouring B-tree pages.
+                let insert = try connection.prepare(
+                    "INSERT INTO record_claims (bucket, record_id, blob_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                let owner = try connection.prepare("SELECT blob_id FROM record_claims WHERE bucket = ? AND record_id = ?")
+                let keys = records.map { BucketedClaimKey(bucket: $0.bucket(now: now), key: RecordClaimKey($0.id)) }
+                var duplicate = [Bool](repeating: false, count: keys.count)
+                var seen = Set<BucketedClaimKey>()
+                seen.reserveCapacity(keys.count)
+                for index in keys.indices.sorted(by: { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }) {
+                    // The same record twice in one window: the later one is a duplicate whoever owns the claim.
+                    guard seen.insert(keys[index]).inserted else {
+                        duplicate[index] = true
+                        continue
+                    }
+                    let bucket = SQLiteValue.integer(keys[index].bucket)
+                    let value = keys[index].key.sqliteValue
+                    // Most records are new: one statement for them, a look-up only for one already claimed.
+                    try insert.bind([bucket, value, .integer(blobId)])
+                    try insert.run()
+                    if connection.changes == 1 { continue }
+                    try owner.bind([bucket, value])
+                    let claimedBy = try owner.step() ? owner.int64(at: 0) : nil
+                    owner.reset()
+                    duplicate[index] = claimedBy != blobId
                 }
+                return duplicate
             }
         }
     }
 
     public func pruneRecordClaims(before: Date) async throws -> Int {
-        let cutoff = before.epochMilliseconds
+        let cutoff = RecordClaim(id: "", created: before).bucket(now: before)
         var total = 0
-        // Small transactions, so a large prune never holds the write lock against the receiver for long.
+        // Small transactions, so a large prune never holds the write lock against the receiver for long. The
+        // bucket leads the key: each chunk is a range at the start of the tree.
         while true {
             let deleted = try await self.database.write { connection in
                 try connection.transaction(.immediate) {
                     try connection.run("""
-                        DELETE FROM record_claims WHERE record_id IN
-                            (SELECT record_id FROM record_claims WHERE claimed_at < ? LIMIT 5000)
+                        DELETE FROM record_claims WHERE (bucket, record_id) IN
+                            (SELECT bucket, record_id FROM record_claims WHERE bucket < ? LIMIT 5000)
                         """, [.integer(cutoff)])
                     return connection.changes
                 }

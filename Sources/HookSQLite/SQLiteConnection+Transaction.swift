@@ -44,6 +44,23 @@ extension SQLiteConnection {
         return result
     }
 
+    /// Runs `body` in one IMMEDIATE transaction whose COMMIT does not wait for the disk (`synchronous =
+    /// NORMAL` for this transaction only, then the configured level again).
+    ///
+    /// For writes whose loss in a power cut is harmless (the forwarder's de-duplication claims: a lost claim
+    /// can only let a duplicate through, never lose a record). In WAL mode frames reach the disk in order, so
+    /// the next ordinary commit's fsync makes these durable as well; they never weaken another commit.
+    public func relaxedTransaction<T>(_ body: () throws -> T) throws -> T {
+        guard self.synchronous.pragmaValue > SQLiteOptions.Synchronous.normal.pragmaValue else {
+            return try self.transaction(.immediate, body)
+        }
+        try self.run("PRAGMA synchronous = NORMAL")
+        let result = Result { try self.transaction(.immediate, body) }
+        // Restored before anything else runs on this connection; a failure here is thrown, never ignored.
+        try self.run("PRAGMA synchronous = \(self.synchronous.rawValue)")
+        return try result.get()
+    }
+
     /// Runs `body` inside a SAVEPOINT: RELEASE when it returns, ROLLBACK TO when it throws.
     ///
     /// Nests freely. Inside ``transaction(_:_:)`` a failed savepoint undoes only its own work and the outer

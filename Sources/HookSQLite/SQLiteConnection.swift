@@ -14,6 +14,8 @@ public final class SQLiteConnection {
     private var tick: UInt64 = 0
     /// Nesting depth of ``savepoint(_:)``, used to name savepoints.
     var savepointDepth = 0
+    /// The `synchronous` level from the options, restored after a ``relaxedTransaction(_:)``.
+    let synchronous: SQLiteOptions.Synchronous
 
     /// Creates the file if needed (mode 0600), opens it and applies `options` (WAL, synchronous, foreign keys).
     init(path: String, options: SQLiteOptions) throws {
@@ -21,6 +23,7 @@ public final class SQLiteConnection {
         self.handle = try SQLiteHandle(path: path)
         self.path = path
         self.cacheCapacity = max(0, options.statementCacheCapacity)
+        self.synchronous = options.synchronous
         do {
             try self.configure(options)
         } catch {

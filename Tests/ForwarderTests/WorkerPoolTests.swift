@@ -68,15 +68,17 @@ import Testing
     @Test func recordClaimsArePrunedByAge() async throws {
         let ledger = InMemoryLedger()
         let now = Date()
-        let old = now.addingTimeInterval(-9 * 86_400)
+        let old = now.addingTimeInterval(-10 * 86_400)
         let young = now.addingTimeInterval(-6 * 86_400)
         let notices = ["a", "b", "c"].map { id in
             BlobNotice(tenantId: tenantA, contentType: "Audit.General", contentId: id, contentUri: "http://127.0.0.1:9/\(id)",
                        contentCreated: now, contentExpiration: now.addingTimeInterval(86_400))
         }
         let blobs = try await recordAndLease(ledger, notices, now: now)
-        _ = try await ledger.claimRecords(["old-1", "old-2"], blobId: blobs[0].id, now: old)
-        _ = try await ledger.claimRecords(["young"], blobId: blobs[1].id, now: young)
+        // Records created 10 and 6 days ago: past and within the 9-day retention.
+        _ = try await ledger.claimRecords([RecordClaim(id: "old-1", created: old), RecordClaim(id: "old-2", created: old)],
+                                          blobId: blobs[0].id, now: now)
+        _ = try await ledger.claimRecords([RecordClaim(id: "young", created: young)], blobId: blobs[1].id, now: now)
         for blob in blobs { try await ledger.release(blob) }
 
         // The pool prunes before its first lease; the blobs then fail to fetch (port 9 is closed), which is
@@ -95,7 +97,8 @@ import Testing
         #expect(fetcher.opens == 3)
         #expect(try await ledger.summary(now: now).total(.retry) == 3)
         #expect(ledger.claimCount == 1)
-        #expect(try await ledger.claimRecords(["old-1", "young"], blobId: blobs[2].id, now: now) == [false, true])
+        #expect(try await ledger.claimRecords([RecordClaim(id: "old-1", created: old), RecordClaim(id: "young", created: young)],
+                                              blobId: blobs[2].id, now: now) == [false, true])
     }
 }
 

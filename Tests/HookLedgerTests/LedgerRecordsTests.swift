@@ -47,16 +47,31 @@ struct LedgerRecordsTests {
         }
     }
 
-    @Test("claims are pruned by age and only by age", arguments: LedgerKind.allCases)
+    @Test("claims are pruned by the records' CreationTime and only by it", arguments: LedgerKind.allCases)
     func prune(kind: LedgerKind) async throws {
         try await kind.withLedger { ledger in
             let blobs = try await self.leaseAll(ledger, ["old", "new", "other"])
-            _ = try await ledger.claimRecords(["o1", "o2"], blobId: blobs[0].id, now: t0)
-            _ = try await ledger.claimRecords(["n1"], blobId: blobs[1].id, now: t0.addingTimeInterval(9 * 86_400))
+            let young = t0.addingTimeInterval(9 * 86_400)
+            _ = try await ledger.claimRecords([RecordClaim(id: "o1", created: t0), RecordClaim(id: "o2", created: t0)],
+                                              blobId: blobs[0].id, now: young)
+            _ = try await ledger.claimRecords([RecordClaim(id: "n1", created: young)], blobId: blobs[1].id, now: young)
             #expect(try await ledger.pruneRecordClaims(before: t0.addingTimeInterval(86_400)) == 2)
             #expect(try await ledger.pruneRecordClaims(before: t0.addingTimeInterval(86_400)) == 0)
-            // The pruned ids are free again; the young one still holds.
-            #expect(try await ledger.claimRecords(["o1", "n1"], blobId: blobs[2].id, now: t0) == [false, true])
+            // The pruned records are free again; the young one still holds.
+            #expect(try await ledger.claimRecords([RecordClaim(id: "o1", created: t0), RecordClaim(id: "n1", created: young)],
+                                                  blobId: blobs[2].id, now: young) == [false, true])
+        }
+    }
+
+    @Test("one Id with two CreationTimes is two records; copies of a record (same Id and time) are one", arguments: LedgerKind.allCases)
+    func claimKeyIsIdAndCreationTime(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, ["first", "second"])
+            let created = t0.addingTimeInterval(-3600)
+            _ = try await ledger.claimRecords([RecordClaim(id: Self.guid, created: created)], blobId: blobs[0].id, now: t0)
+            #expect(try await ledger.claimRecords([RecordClaim(id: Self.guid.lowercased(), created: created),
+                                                   RecordClaim(id: Self.guid, created: created.addingTimeInterval(7200))],
+                                                  blobId: blobs[1].id, now: t0) == [true, false])
         }
     }
 

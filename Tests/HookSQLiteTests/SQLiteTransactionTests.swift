@@ -29,6 +29,28 @@ struct SQLiteTransactionTests {
         }
     }
 
+    @Test("a relaxed transaction commits, and the connection is back at synchronous=FULL afterwards, also after a throw")
+    func relaxedTransactionRestoresFull() async throws {
+        try await withDatabase { database, _ in
+            try await database.write { try $0.execute("CREATE TABLE t(x)") }
+            let during = try await database.write { connection in
+                try connection.relaxedTransaction {
+                    try connection.run("INSERT INTO t VALUES (1)")
+                    return try connection.scalar("PRAGMA synchronous")?.int64
+                }
+            }
+            #expect(during == 1)
+            await #expect(throws: DeliberateFailure()) {
+                try await database.write { connection in
+                    try connection.relaxedTransaction { () throws -> Void in throw DeliberateFailure() }
+                }
+            }
+            let after = try await database.write { try $0.scalar("PRAGMA synchronous")?.int64 }
+            #expect(after == 2)
+            #expect(try await Self.count(database) == 1)
+        }
+    }
+
     @Test("transaction() inside a transaction is a misuse error; the outer one still commits")
     func nestedTransactionIsRefused() async throws {
         try await withDatabase { database, _ in
