@@ -10,6 +10,8 @@ import HookHTTPServer
 /// - `POST /_sim/publish`: generated or exact content; answers the blobs made
 /// - `POST /_sim/clock`: `{"advanceSeconds":n}` moves the simulated time
 /// - `GET /_sim/counters`, `GET /_sim/ingested[?stream=…][&records=false]`, `POST /_sim/reset` (`{"all":true}`)
+/// - `POST /_sim/disable-webhook`: `{"tenant":…,"contentType":…}` marks that subscription's webhook `disabled`, as
+///   Microsoft does after failed deliveries (no more notifications until a `/start` re-enables it)
 /// - `GET /_sim/wait?counter=NAME&atLeast=N[&timeoutSeconds=S]`: answers when the counter reaches N
 ///   (`{"reached":true,…}`), or after S seconds (default 30) with `{"reached":false,…}`; a readiness signal
 ///   for tests instead of polling the counters on a timer
@@ -63,6 +65,8 @@ struct ControlRoutes: Sendable {
             return .json(200, #"{"reset":true}"#)
         case ("GET", "health"):
             return .json(200, #"{"status":"ok"}"#)
+        case ("POST", "disable-webhook"):
+            return self.disableWebhook(body)
         default:
             return .error(404, code: "NotFound", message: "no control route \(request.method) /_sim/\(name)")
         }
@@ -129,5 +133,23 @@ extension SimulatorApp {
         if let faults = scenario["faults"] as? [[String: Any]] {
             self.faults.set(faults.compactMap(FaultRule.init))
         }
+    }
+}
+
+extension ControlRoutes {
+    /// `POST /_sim/disable-webhook`.
+    func disableWebhook(_ body: [String: Any]) -> HTTPResponse {
+        guard let tenant = body.string("tenant")?.lowercased(),
+              let type = body.string("contentType").flatMap(SimContentType.init(caseInsensitive:))
+        else { return .error(400, code: "BadRequest", message: "expected {\"tenant\":…,\"contentType\":…}") }
+        let disabled = self.app.state.withStore { store -> Bool in
+            let key = SubscriptionKey(tenant: tenant, contentType: type)
+            guard var subscription = store.subscriptions[key], var webhook = subscription.webhook else { return false }
+            webhook.status = .disabled
+            subscription.webhook = webhook
+            store.subscriptions[key] = subscription
+            return true
+        }
+        return disabled ? .json(200, #"{"disabled":true}"#) : .error(404, code: "NotFound", message: "no webhook on that subscription")
     }
 }
