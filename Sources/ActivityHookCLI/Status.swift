@@ -57,8 +57,9 @@ struct Status: AsyncParsableCommand {
             }
         }
         await session.close()
-        print(self.json ? Self.renderJSON(rows, sinks: sinkRows)
-              : Self.renderText(rows, webhook: loaded.config.server.publicURL) + "\n\n" + Self.renderSinks(sinkRows))
+        print(self.json ? Self.renderJSON(rows, sinks: sinkRows, summary: summary)
+              : Self.renderText(rows, webhook: loaded.config.server.publicURL) + "\n\n" + Self.renderCompleteness(rows, summary: summary)
+                + "\n\n" + Self.renderSinks(sinkRows))
         if rows.contains(where: { $0.error != nil }) {
             for row in rows { if let error = row.error { printError("error: \(row.tenantId) \(row.contentType): \(error)") } }
             throw ExitCode(1)
@@ -74,6 +75,19 @@ struct Status: AsyncParsableCommand {
         })
     }
 
+    /// Webhook gaps and what is at risk: per tenant × content type, how each blob was found; then the oldest
+    /// blob not yet done and the blobs that expire within 24 hours unforwarded (lag histograms are in /metrics).
+    static func renderCompleteness(_ rows: [Row], summary: LedgerSummary) -> String {
+        let table = renderTable(["TENANT", "CONTENT TYPE", "NOTIFIED", "LISTED", "ONLY POLLED", "ONLY NOTIFIED", "POLLED UP TO"],
+                                rows.map { row in
+            let found = row.completeness
+            return [row.tenantId, row.contentType, String(found?.notified ?? 0), String(found?.listed ?? 0),
+                    String(found?.onlyListed ?? 0), String(found?.onlyNotified ?? 0), row.watermark?.ISO8601Format() ?? "-"]
+        })
+        let oldest = summary.oldestPendingSince.map { "\(Int(Date().timeIntervalSince($0)))s" } ?? "none"
+        return table + "\noldest blob not done: \(oldest); expiring within 24h and not done: \(summary.expiringWithin24h)"
+    }
+
     /// One configured sink and its backlog: blobs not done that it has not accepted yet.
     struct SinkRow {
         var name: String
@@ -85,7 +99,7 @@ struct Status: AsyncParsableCommand {
         renderTable(["SINK", "TYPE", "BACKLOG"], sinks.map { [$0.name, $0.type, String($0.backlog)] })
     }
 
-    static func renderJSON(_ rows: [Row], sinks: [SinkRow]) -> String {
+    static func renderJSON(_ rows: [Row], sinks: [SinkRow], summary: LedgerSummary) -> String {
         let items = rows.map { row in
             let counts = BlobState.allCases.map { #""\#($0.rawValue)":\#(row.counts[$0] ?? 0)"# }.joined(separator: ",")
             var fields = [#""tenantId":"\#(jsonEscaped(row.tenantId))""#, #""contentType":"\#(jsonEscaped(row.contentType))""#,
@@ -99,6 +113,8 @@ struct Status: AsyncParsableCommand {
             return "{" + fields.joined(separator: ",") + "}"
         }
         let sinkItems = sinks.map { #"{"name":"\#(jsonEscaped($0.name))","type":"\#($0.type)","backlog":\#($0.backlog)}"# }
-        return #"{"subscriptions":[\#(items.joined(separator: ","))],"sinks":[\#(sinkItems.joined(separator: ","))]}"#
+        let oldest = summary.oldestPendingSince.map { String(Int(Date().timeIntervalSince($0))) } ?? "null"
+        return #"{"subscriptions":[\#(items.joined(separator: ","))],"sinks":[\#(sinkItems.joined(separator: ","))],"#
+            + #""oldestPendingAgeSeconds":\#(oldest),"expiringWithin24h":\#(summary.expiringWithin24h)}"#
     }
 }

@@ -86,6 +86,10 @@ import Testing
                 let lines = text.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
                 #expect(lines.contains(["archive", "file", "3"]), "\(text.output)")
                 #expect(lines.contains(["alerts", "file", "4"]), "\(text.output)")
+                // Completeness and what is at risk: four pending blobs, the oldest first seen moments ago.
+                #expect(text.output.contains("ONLY POLLED"), "\(text.output)")
+                #expect(text.output.contains("oldest blob not done: "), "\(text.output)")
+                #expect(json.output.contains(#""oldestPendingAgeSeconds":"#) && json.output.contains(#""expiringWithin24h":"#), "\(json.output)")
                 await ledger.close()
             }
         }
