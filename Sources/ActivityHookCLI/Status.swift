@@ -78,14 +78,22 @@ struct Status: AsyncParsableCommand {
     /// Webhook gaps and what is at risk: per tenant × content type, how each blob was found; then the oldest
     /// blob not yet done and the blobs that expire within 24 hours unforwarded (lag histograms are in /metrics).
     static func renderCompleteness(_ rows: [Row], summary: LedgerSummary) -> String {
-        let table = renderTable(["TENANT", "CONTENT TYPE", "NOTIFIED", "LISTED", "ONLY POLLED", "ONLY NOTIFIED", "POLLED UP TO"],
+        let table = renderTable(["TENANT", "CONTENT TYPE", "NOTIFIED", "LISTED", "ONLY POLLED", "ONLY NOTIFIED", "POLLED UP TO",
+                                 "OLDEST PENDING", "EXPIRING <24H"],
                                 rows.map { row in
             let found = row.completeness
+            let pending = Self.pending(row, summary)
             return [row.tenantId, row.contentType, String(found?.notified ?? 0), String(found?.listed ?? 0),
-                    String(found?.onlyListed ?? 0), String(found?.onlyNotified ?? 0), row.watermark?.ISO8601Format() ?? "-"]
+                    String(found?.onlyListed ?? 0), String(found?.onlyNotified ?? 0), row.watermark?.ISO8601Format() ?? "-",
+                    pending.map { "\(Int(Date().timeIntervalSince($0.oldestSince)))s" } ?? "-", String(pending?.expiringWithin24h ?? 0)]
         })
         let oldest = summary.oldestPendingSince.map { "\(Int(Date().timeIntervalSince($0)))s" } ?? "none"
         return table + "\noldest blob not done: \(oldest); expiring within 24h and not done: \(summary.expiringWithin24h)"
+    }
+
+    /// The pending blobs of a row's tenant and content type, if any.
+    static func pending(_ row: Row, _ summary: LedgerSummary) -> PendingStats? {
+        summary.pending.first { $0.tenantId == row.tenantId.lowercased() && $0.contentType.lowercased() == row.contentType.lowercased() }
     }
 
     /// One configured sink and its backlog: blobs not done that it has not accepted yet.
@@ -109,6 +117,9 @@ struct Status: AsyncParsableCommand {
             fields.append(#""completeness":{"notified":\#(found?.notified ?? 0),"listed":\#(found?.listed ?? 0),"#
                 + #""onlyPolled":\#(found?.onlyListed ?? 0),"onlyNotified":\#(found?.onlyNotified ?? 0)}"#)
             if let watermark = row.watermark { fields.append(#""pollWatermark":"\#(watermark.ISO8601Format())""#) }
+            let pending = Self.pending(row, summary)
+            fields.append(#""oldestPendingAgeSeconds":\#(pending.map { String(Int(Date().timeIntervalSince($0.oldestSince))) } ?? "null"),"#
+                + #""expiringWithin24h":\#(pending?.expiringWithin24h ?? 0)"#)
             if let error = row.error { fields.append(#""error":"\#(jsonEscaped(error))""#) }
             return "{" + fields.joined(separator: ",") + "}"
         }

@@ -152,8 +152,14 @@ public final class InMemoryLedger: Ledger {
             }
             let pending = state.byKey.values.filter { [.queued, .leased, .retry].contains($0.state) }
             let soon = now.addingTimeInterval(24 * 3600)
-            return LedgerSummary(counts: Array(counts.values), oldestPendingSince: pending.map(\.firstSeen).min(),
-                                 expiringWithin24h: pending.filter { $0.notice.contentExpiration <= soon }.count)
+            var summary = LedgerSummary(counts: Array(counts.values), oldestPendingSince: pending.map(\.firstSeen).min(),
+                                        expiringWithin24h: pending.filter { $0.notice.contentExpiration <= soon }.count)
+            summary.pending = Dictionary(grouping: pending) { "\($0.notice.tenantId)|\($0.notice.contentType)" }.values.map { rows in
+                PendingStats(tenantId: rows[0].notice.tenantId, contentType: rows[0].notice.contentType,
+                             oldestSince: rows.map(\.firstSeen).min() ?? now,
+                             expiringWithin24h: rows.filter { $0.notice.contentExpiration <= soon }.count)
+            }.sorted { ($0.tenantId, $0.contentType) < ($1.tenantId, $1.contentType) }
+            return summary
         }
     }
 

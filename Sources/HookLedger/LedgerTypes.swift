@@ -80,9 +80,28 @@ public struct BlobCount: Sendable, Hashable {
     }
 }
 
+/// The blobs not yet done of one tenant and content type: the oldest, and those about to expire.
+public struct PendingStats: Sendable, Hashable {
+    public var tenantId: String
+    public var contentType: String
+    /// When the oldest blob not done (queued, leased or retry) was first seen.
+    public var oldestSince: Date
+    /// Blobs not done whose content expires within 24 hours.
+    public var expiringWithin24h: Int
+
+    public init(tenantId: String, contentType: String, oldestSince: Date, expiringWithin24h: Int) {
+        self.tenantId = tenantId
+        self.contentType = contentType
+        self.oldestSince = oldestSince
+        self.expiringWithin24h = expiringWithin24h
+    }
+}
+
 /// What an operator watches: counts, the oldest waiting blob, blobs about to expire unforwarded.
 public struct LedgerSummary: Sendable, Equatable {
     public var counts: [BlobCount]
+    /// Per tenant and content type with blobs not done: the oldest, and those expiring within 24 hours.
+    public var pending: [PendingStats] = []
     /// When the oldest blob that is not yet done (queued, leased or retry) was first seen; nil if none.
     public var oldestPendingSince: Date?
     /// Blobs not done whose content expires within 24 hours.

@@ -111,8 +111,17 @@ extension SQLiteLedger {
                 let expiring = try connection.query(
                     "SELECT COUNT(*) FROM blobs WHERE state IN ('queued', 'leased', 'retry') AND content_expiration <= ?",
                     [.integer(soon)]).first?[0].intValue ?? 0
-                return LedgerSummary(counts: counts, oldestPendingSince: oldest.map { Date(epochMilliseconds: $0) },
-                                     expiringWithin24h: Int(expiring))
+                var summary = LedgerSummary(counts: counts, oldestPendingSince: oldest.map { Date(epochMilliseconds: $0) },
+                                            expiringWithin24h: Int(expiring))
+                summary.pending = try connection.query("""
+                    SELECT tenant_id, content_type, MIN(first_seen_at), SUM(content_expiration <= ?)
+                    FROM blobs WHERE state IN ('queued', 'leased', 'retry')
+                    GROUP BY tenant_id, content_type ORDER BY tenant_id, content_type
+                    """, [.integer(soon)]).map { row in
+                    PendingStats(tenantId: row[0].textValue ?? "", contentType: row[1].textValue ?? "",
+                                 oldestSince: Date(epochMilliseconds: row[2].intValue ?? 0), expiringWithin24h: Int(row[3].intValue ?? 0))
+                }
+                return summary
             }
         }
     }

@@ -62,8 +62,17 @@ public struct ReceiverMetrics: Sendable {
     func update(from summary: LedgerSummary, now: Date) {
         self.ledgerBlobs.reset()
         for state in BlobState.allCases { self.ledgerBlobs.set(Double(summary.total(state)), ["state": state.rawValue]) }
+        // Per tenant and content type (every configured pair reads 0 when it has nothing pending: gauges of
+        // pairs that drained are cleared, not left at their last value).
+        self.oldestPendingAge.reset()
+        self.expiringSoon.reset()
         self.oldestPendingAge.set(summary.oldestPendingSince.map { max(0, now.timeIntervalSince($0)) } ?? 0)
         self.expiringSoon.set(Double(summary.expiringWithin24h))
+        for stats in summary.pending {
+            let labels = ["tenant": stats.tenantId, "content_type": stats.contentType]
+            self.oldestPendingAge.set(max(0, now.timeIntervalSince(stats.oldestSince)), labels)
+            self.expiringSoon.set(Double(stats.expiringWithin24h), labels)
+        }
     }
 }
 

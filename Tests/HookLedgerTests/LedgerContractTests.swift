@@ -111,6 +111,14 @@ struct LedgerContractTests {
             #expect(summary.total(.leased) == 1)
             #expect(summary.oldestPendingSince == t0)
             #expect(summary.expiringWithin24h == 1)
+            // The same per tenant and content type; a second tenant seen later has its own oldest.
+            let other = "99999999-2222-3333-4444-555555555555"
+            _ = try await ledger.record([notice("z", tenant: other)], source: .poll, at: t0.addingTimeInterval(30))
+            let split = try await ledger.summary(now: t0.addingTimeInterval(60)).pending
+            #expect(split == [
+                PendingStats(tenantId: "11111111-2222-3333-4444-555555555555", contentType: "Audit.General", oldestSince: t0, expiringWithin24h: 1),
+                PendingStats(tenantId: other, contentType: "Audit.General", oldestSince: t0.addingTimeInterval(30), expiringWithin24h: 0),
+            ])
             try await ledger.checkWritable()
         }
     }
