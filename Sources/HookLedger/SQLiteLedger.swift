@@ -5,6 +5,9 @@ import HookSQLite
 /// group commit so that concurrent notifications share one fsync.
 public final class SQLiteLedger: Ledger {
     let database: SQLiteDatabase
+    /// A second connection, on its own thread, that copies the WAL into the database file (see
+    /// ``checkpointInBackground()``); nil when commits checkpoint as SQLite does by default.
+    private let checkpointer: SQLiteDatabase?
     private let recorder: GroupCommit<RecordRequest, RecordOutcome>
     /// Rung whenever a commit added new blobs (or a replay re-queued some), so idle workers in this
     /// process start at once; work added by another process (`backfill`) is found at their next idle check.
@@ -16,8 +19,9 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase) {
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?) {
         self.database = database
+        self.checkpointer = checkpointer
         self.recorder = GroupCommit(database: database) { connection, batches in
             // Both statements are looked up once per group commit, not once per caller.
             let insert = try connection.prepare(Self.insertSQL)
@@ -33,14 +37,30 @@ public final class SQLiteLedger: Ledger {
     }
 
     /// Opens (creating if needed) the ledger at `path` and applies its migrations.
-    public static func open(path: String) async throws -> SQLiteLedger {
-        let database = try await SQLiteDatabase.open(path: path)
+    ///
+    /// - Parameter backgroundCheckpoints: `serve` passes true: commits then never copy the WAL into the
+    ///   database file themselves (a checkpoint of a large ledger can take tens of milliseconds, and the
+    ///   commit that triggers it holds up every notification waiting behind it); the owner calls
+    ///   ``checkpointInBackground()`` periodically instead, which runs on a second connection and thread.
+    public static func open(path: String, backgroundCheckpoints: Bool = false) async throws -> SQLiteLedger {
+        let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
-        return SQLiteLedger(database: database)
+        let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
+        return SQLiteLedger(database: database, checkpointer: checkpointer)
+    }
+
+    /// Copies committed WAL pages into the database file from the checkpoint connection, without blocking
+    /// commits (a passive checkpoint); returns the WAL frames still to copy, 0 when there is no checkpointer.
+    @discardableResult
+    public func checkpointInBackground() async throws -> Int {
+        guard let checkpointer = self.checkpointer else { return 0 }
+        let (frames, copied) = try await checkpointer.write { try $0.passiveCheckpoint() }
+        return max(0, frames - copied)
     }
 
     /// Checkpoints the WAL into the database file and closes it (graceful shutdown).
     public func close() async {
+        await self.checkpointer?.close()
         try? await self.database.checkpoint()
         await self.database.close()
     }

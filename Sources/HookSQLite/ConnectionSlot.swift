@@ -62,4 +62,14 @@ extension SQLiteConnection {
         var checkpointedFrames: Int32 = 0
         try check(sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_TRUNCATE, &walFrames, &checkpointedFrames), db)
     }
+
+    /// Copies what it can of the WAL into the database without waiting for or blocking writers
+    /// (`SQLITE_CHECKPOINT_PASSIVE`); returns the WAL's frames and how many of them are in the database now.
+    public func passiveCheckpoint() throws -> (walFrames: Int, checkpointed: Int) {
+        let db = try self.handle.open()
+        var walFrames: Int32 = 0
+        var checkpointedFrames: Int32 = 0
+        try check(sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &walFrames, &checkpointedFrames), db)
+        return (Int(walFrames), Int(checkpointedFrames))
+    }
 }

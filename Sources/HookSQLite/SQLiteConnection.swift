@@ -47,6 +47,7 @@ public final class SQLiteConnection {
         guard synchronous == options.synchronous.pragmaValue else {
             throw SQLiteError(code: .error, message: "PRAGMA synchronous is \(synchronous ?? -1) after setting \(options.synchronous.rawValue)")
         }
+        try self.execute("PRAGMA wal_autocheckpoint = \(options.autoCheckpointPages)")
         try self.execute("PRAGMA foreign_keys = \(options.foreignKeys ? "ON" : "OFF")")
         let foreignKeys = try self.scalar("PRAGMA foreign_keys")?.int64
         guard foreignKeys == (options.foreignKeys ? 1 : 0) else {

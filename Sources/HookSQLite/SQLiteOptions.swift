@@ -11,14 +11,20 @@ public struct SQLiteOptions: Sendable {
     public var foreignKeys: Bool
     /// How many prepared statements a connection keeps, keyed by SQL text; 0 disables the cache.
     public var statementCacheCapacity: Int
+    /// `PRAGMA wal_autocheckpoint`: after a commit leaves this many pages in the WAL, that commit copies them
+    /// into the database file (SQLite's default, 1000). 0 turns it off: the owner then checkpoints itself,
+    /// typically from a second connection, so that no commit waits for a checkpoint.
+    public var autoCheckpointPages: Int
 
     /// Options with durable defaults: 5 s busy timeout, `synchronous = FULL`, foreign keys on, 32 cached statements.
     public init(
         busyTimeout: Duration = .seconds(5),
         synchronous: Synchronous = .full,
         foreignKeys: Bool = true,
-        statementCacheCapacity: Int = 32
+        statementCacheCapacity: Int = 32,
+        autoCheckpointPages: Int = 1000
     ) {
+        self.autoCheckpointPages = max(0, autoCheckpointPages)
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
         self.foreignKeys = foreignKeys

@@ -38,7 +38,10 @@ func activityhook(_ arguments: [String]) async throws -> (status: Int32, output:
 
 /// Runs `activityhook serve` with `config` (and `extra` arguments) until `body` returns, then stops it with
 /// SIGTERM. The child's stderr (the logs) is merged into the stdout `body` can read.
-func withServe<T>(config: String, extra: [String] = [], _ body: (ChildProcess) async throws -> T) async throws -> T {
+/// Runs `body` with a built `serve` on `config`. By default the receiver alone (`--no-poller`, no watchdog, no
+/// workers): these tests drive registration themselves and must not race serve's own /start calls.
+func withServe<T>(config: String, extra: [String] = ["--no-poller", "--no-workers", "--watchdog-interval", "0"],
+                  _ body: (ChildProcess) async throws -> T) async throws -> T {
     let serve = try ChildProcess(try TestBinaries.require("activityhook"),
                                  ["serve", "--config", config, "--log-format", "json"] + extra, stderrToStdout: true)
     let ready = await serve.waitForLine { $0.hasPrefix("activityhook ready") }

@@ -90,7 +90,7 @@ final class StatusWebhook: HTTPHandler, Sendable {
                 let config = try writeAPIConfig(in: dir, simURL: sim.url, webhookPort: port, contentTypes: "[Audit.General]")
                 let register = try await activityhook(["register", "--config", config])
                 #expect(register.status == 1)  // serve is not running yet: AF20021
-                try await withServe(config: config, extra: ["--watchdog-interval", "1", "--start-interval", "0"]) { serve in
+                try await withServe(config: config, extra: ["--watchdog-interval", "1", "--start-interval", "0", "--no-poller", "--no-workers"]) { serve in
                     let line = await serve.waitForLine { $0.contains("re-registered") }
                     #expect(line?.contains("Audit.General") == true, "\(line ?? "no line")")
                     let client = sim.client()
