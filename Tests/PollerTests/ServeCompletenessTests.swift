@@ -1,5 +1,6 @@
 import Foundation
 import HookHTTPClient
+import HookLedger
 import HookRecords
 import HookTestSupport
 import Synchronization
@@ -145,6 +146,41 @@ import Testing
                 #expect(webhook?.status == "enabled")
                 serve.signal(SIGTERM)
                 #expect(await serve.waitForExit() == 0)
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func backfillWhileServeRunsSharesTheLedgerAndItsBlobsAreForwarded() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withPollSim { sim in
+                _ = try await sim.client().start("Audit.General", webhook: nil)
+                try await sim.control("POST", "publish",
+                                      #"{"tenant":"\#(tenantA)","contentType":"Audit.General","blobs":30,"recordsPerBlob":10,"notify":false}"#)
+                let published = try await Self.published(sim)
+                let port = try freePort()
+                let config = try Self.config(in: directory, simURL: sim.url, port: port)
+                // No poller and no watchdog: only the backfill, a second process on the same ledger, lists the blobs.
+                let serve = try ChildProcess(try TestBinaries.require("activityhook"),
+                                             ["serve", "--config", config, "--no-poller", "--watchdog-interval", "0", "--log-format", "json"],
+                                             stderrToStdout: true)
+                defer { serve.signal(SIGTERM) }
+                try await Self.waitForLines(serve, [["activityhook ready"]])
+                let since = Date().addingTimeInterval(-3600).ISO8601Format()
+                let backfill = try await activityhook(["backfill", "--config", config, "--since", since])
+                #expect(backfill.status == 0, "\(backfill.output)")
+                // The workers find what another process queued at their next idle check (2 s at most).
+                try await Self.waitUntil(serve, within: 60, "every backfilled record in the file sink") {
+                    try Self.forwarded(directory) == published
+                }
+                // Run again while serve runs: idempotent, nothing new.
+                let again = try await activityhook(["backfill", "--config", config, "--since", since])
+                #expect(again.status == 0, "\(again.output)")
+                serve.signal(SIGTERM)
+                #expect(await serve.waitForExit() == 0)
+                let ledger = try await SQLiteLedger.open(path: directory.appendingPathComponent("state.sqlite").path)
+                #expect(try await ledger.summary(now: Date()).total(.done) == 30)
+                await ledger.close()
             }
         }
     }
