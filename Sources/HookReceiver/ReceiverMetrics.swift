@@ -20,7 +20,10 @@ public struct ReceiverMetrics: Sendable {
     let recordedDuplicate: BoundCounter
     let storeSeconds: BoundHistogram
     /// Webhook notification delay: when the notification arrived minus the blob's `contentCreated`.
-    let notificationDelay: BoundHistogram
+    let notificationDelay: Histogram
+    /// Its series per tenant and content type, bound on first use (configured pairs only: the validator
+    /// rejects every other pair, so the set stays small).
+    private let delaySeries = SeriesCache()
     private let scrapeHooks = ScrapeHooks()
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
@@ -47,7 +50,19 @@ public struct ReceiverMetrics: Sendable {
         self.storeSeconds = self.requestSeconds.bind()
         self.notificationDelay = registry.histogram(
             "activityhook_notification_delay_seconds", help: "Webhook notification time minus the blob's contentCreated.",
-            buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600]).bind()
+            buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600])
+    }
+
+    /// Records one notified blob's delay under its tenant and content type.
+    func observeNotificationDelay(_ seconds: Double, tenant: String, contentType: String) {
+        let key = tenant + "|" + contentType
+        let series = self.delaySeries.map.withLock { cache in
+            if let bound = cache[key] { return bound }
+            let bound = self.notificationDelay.bind(["tenant": tenant, "content_type": contentType])
+            cache[key] = bound
+            return bound
+        }
+        series.observe(seconds)
     }
 
     /// Registers work to run before each `/metrics` render (the forwarder refreshes its gauges from the ledger).
@@ -81,4 +96,9 @@ private final class ScrapeHooks: Sendable {
     private let hooks = Mutex<[@Sendable () async -> Void]>([])
     func add(_ hook: @escaping @Sendable () async -> Void) { self.hooks.withLock { $0.append(hook) } }
     var all: [@Sendable () async -> Void] { self.hooks.withLock { $0 } }
+}
+
+/// Bound histogram series by key, shared by the copies of ``ReceiverMetrics``.
+private final class SeriesCache: Sendable {
+    let map = Mutex<[String: BoundHistogram]>([:])
 }

@@ -26,7 +26,10 @@ extension WebhookEndpoint {
         let metrics = self.metrics
         let logger = self.logger
         let arrived = Date()
-        for notice in notices { metrics.notificationDelay.observe(max(0, arrived.timeIntervalSince(notice.contentCreated))) }
+        for notice in notices {
+            metrics.observeNotificationDelay(max(0, arrived.timeIntervalSince(notice.contentCreated)),
+                                             tenant: notice.tenantId, contentType: notice.contentType)
+        }
         // Deferred, not async: the notices go straight into the ledger's group commit, and the commit's
         // completion answers the request. No task and no extra thread hop per notification.
         return .deferred { responder in

@@ -104,6 +104,9 @@ struct NotificationTests {
             #expect(text.contains(#"activityhook_blobs_recorded_total{outcome="new"} 2"#))
             #expect(text.contains("activityhook_webhook_request_seconds_count 1"))
             #expect(text.contains("# TYPE activityhook_webhook_request_seconds histogram"))
+            // Notification delay per tenant and content type; and what is pending, per pair too.
+            #expect(text.contains(#"activityhook_notification_delay_seconds_count{content_type="Audit.General",tenant="\#(tenantA)"} 2"#), "\(text)")
+            #expect(text.contains(#"activityhook_ledger_expiring_24h_blobs{content_type="Audit.General",tenant="\#(tenantA)"}"#), "\(text)")
         }
     }
 }
