@@ -60,14 +60,5 @@ extension FwdSim {
 
 /// The first output line of `process` containing `text`, or nil after `seconds` (a deadline, not a sleep).
 func firstLine(of process: ChildProcess, containing text: String, within seconds: Double) async throws -> String? {
-    try await withThrowingTaskGroup(of: String?.self) { group in
-        group.addTask { await process.waitForLine { $0.contains(text) } }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        let first = try await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
+    try await firstResult(within: seconds) { await process.waitForLine { $0.contains(text) } }
 }

@@ -5,6 +5,7 @@ import HookHTTPServer
 import HookLedger
 import HookManagementAPI
 import HookSimulator
+import HookTestSupport
 import SimulatorTestSupport
 import Logging
 import Synchronization
@@ -147,18 +148,4 @@ final class JumpingClock: PollClock {
     }
 
     var sleeps: [Date] { self.state.withLock { $0.sleeps } }
-}
-
-/// `body`'s result, or nil after `seconds` (a timeout for a test that would otherwise hang, not a sync sleep).
-func firstResult<T: Sendable>(within seconds: Double, _ body: @escaping @Sendable () async -> T?) async throws -> T? {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        let first = try await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
 }
