@@ -99,6 +99,7 @@ extension SimCounters {
         case "ingestCalls": self.ingestCalls
         case "ingestedRecords": self.ingestedRecords
         case "requests": self.requests
+        case "subscriptionsStarted": self.subscriptionsStarted
         case "notificationsSent": self.notificationsSent.values.reduce(0, +)
         case "notificationsFailed": self.notificationsFailed.values.reduce(0, +)
         default: nil

@@ -36,7 +36,10 @@ extension ManagementRoutes {
 
     private func save(_ key: SubscriptionKey, webhook: Webhook?, caller: Caller, typeAsSent: String) -> HTTPResponse {
         let subscription = Subscription(contentType: key.contentType, status: .enabled, webhook: webhook, clientId: caller.claims.appId)
-        self.state.withStore { $0.subscriptions[key] = subscription }
+        self.state.withStore { store in
+            store.subscriptions[key] = subscription
+            store.counters.subscriptionsStarted += 1
+        }
         // The caller's casing is echoed, as observed (§3.1).
         let body = JSONOutput.object([
             ("contentType", .string(typeAsSent)), ("status", .string("enabled")),

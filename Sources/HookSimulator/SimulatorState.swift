@@ -19,6 +19,8 @@ public struct SimCounters: Sendable {
     public var ingestCalls = 0
     public var ingestedRecords = 0
     public var requests = 0
+    /// `/start` calls that created or updated a subscription (after the validation handshake, if any).
+    public var subscriptionsStarted = 0
     /// Per webhook address: notifications (POSTs) answered 200, and the others.
     public var notificationsSent: [String: Int] = [:]
     public var notificationsFailed: [String: Int] = [:]
@@ -38,7 +40,7 @@ public struct SimCounters: Sendable {
             ("notificationsNeverSent", .number(self.notificationsNeverSent)),
             ("notificationsSent", map(self.notificationsSent)), ("notificationsFailed", map(self.notificationsFailed)),
             ("ingestCalls", .number(self.ingestCalls)), ("ingestedRecords", .number(self.ingestedRecords)),
-            ("requests", .number(self.requests)),
+            ("requests", .number(self.requests)), ("subscriptionsStarted", .number(self.subscriptionsStarted)),
         ])
     }
 }

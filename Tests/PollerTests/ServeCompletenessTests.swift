@@ -106,10 +106,11 @@ import Testing
                 }
                 let neverSent = try await sim.counter("notificationsNeverSent")
                 #expect(neverSent > 0 && neverSent < 40, "the simulator should have kept back about 30% of 40 notifications")
-                // The gauge is refreshed after each poll cycle: wait for it to show every gap.
-                try await Self.waitUntil(serve, within: 30, "only_polled = never notified") {
-                    try await Self.metric("activityhook_blobs_only_polled", port: port, http: sim.http) == Double(neverSent)
-                }
+                // The gauge is refreshed at the end of each poll cycle. Two more full listings (each relists the
+                // 40 blobs inside the overlap) mean at least one whole cycle ran after every blob was in the ledger.
+                let listed = try await sim.counter("blobsListed")
+                try await sim.waitFor("blobsListed", atLeast: listed + 80)
+                #expect(try await Self.metric("activityhook_blobs_only_polled", port: port, http: sim.http) == Double(neverSent))
                 serve.signal(SIGTERM)
                 #expect(await serve.waitForExit() == 0)
             }
@@ -140,8 +141,8 @@ import Testing
                 #expect(try await Self.metric("activityhook_poll_blobs_total", port: port, http: sim.http) >= 10)
                 // The watchdog notices the disabled webhook and re-registers it (a second handshake). The start
                 // guard is off here; against Microsoft it spaces /start calls 15 minutes apart.
-                try await sim.waitFor("validations", atLeast: 2, within: 30)
-                try await Self.waitForLines(serve, [["webhook was not serving; re-registered"]])
+                // (Counted once the simulator stored the re-enabled subscription, unlike the handshake before it.)
+                try await sim.waitFor("subscriptionsStarted", atLeast: 2, within: 30)
                 let webhook = try await sim.client().list().first { $0.contentType == "Audit.General" }?.webhook
                 #expect(webhook?.status == "enabled")
                 serve.signal(SIGTERM)
