@@ -197,7 +197,8 @@ let package = Package(
         // The in-process simulator runner shared by the test targets that talk to Microsoft's side.
         .target(
             name: "SimulatorTestSupport",
-            dependencies: ["HookSimulator", "HookHTTPServer", "HookHTTPClient", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HookSimulator", "HookHTTPServer", "HookHTTPClient", "HookManagementAPI", "HookConfig",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Small fakes of sink destinations (Splunk HEC, alert webhooks) on real loopback servers.

@@ -31,25 +31,15 @@ struct FwdSim: Sendable {
     /// Calls the `/_sim/…` control API and returns the decoded JSON.
     @discardableResult
     func control(_ method: String, _ name: String, _ json: String = "{}") async throws -> [String: Any] {
-        let response = try await self.http.execute(HTTPClientRequest(
-            method: method, url: "\(self.url)/_sim/\(name)", headers: ["Content-Type": "application/json"],
-            body: method == "GET" ? [] : Array(json.utf8)))
-        #expect(response.status == 200, "control \(name): \(String(decoding: response.body, as: UTF8.self))")
-        return (try JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        let answer = try await simulatorControl(url: self.url, http: self.http, method, name, json)
+        #expect(answer.status == 200, "control \(name): \(answer.body)")
+        return answer.object
     }
 
     /// A Management API client for tenant A with fast retries (a few milliseconds, three attempts).
     func client() -> ManagementAPIClient {
-        let skew = ClockSkew()
-        let tokens = TokenProvider(
-            settings: TokenProvider.Settings(tenantId: tenantA, clientId: appA, credential: .clientSecret(Secret(secretA)),
-                                             loginURL: self.url, endpoint: .v2, resource: "https://manage.office.com",
-                                             tenantKey: "tenants[0]"),
-            http: self.http, skew: skew)
-        return ManagementAPIClient(
-            settings: .init(apiRoot: self.url, tenantId: tenantA, publisherId: publisher,
-                            backoff: Backoff(base: .milliseconds(2), cap: .milliseconds(10), maxAttempts: 3)),
-            tokens: tokens, http: self.http, budget: RequestBudget(), skew: skew)
+        simulatedTenantClient(url: self.url, http: self.http, tenant: tenantA, app: appA, secret: secretA, publisher: publisher,
+                              backoff: Backoff(base: .milliseconds(2), cap: .milliseconds(10), maxAttempts: 3))
     }
 
     /// The production fetcher over this simulator.

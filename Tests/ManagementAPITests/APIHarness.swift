@@ -34,11 +34,9 @@ struct SimEnv: Sendable {
     /// Calls the `/_sim/…` control API and returns the decoded JSON.
     @discardableResult
     func control(_ method: String, _ name: String, _ json: String = "{}") async throws -> [String: Any] {
-        let response = try await self.http.execute(HTTPClientRequest(
-            method: method, url: "\(self.url)/_sim/\(name)", headers: ["Content-Type": "application/json"],
-            body: method == "GET" ? [] : Array(json.utf8)))
-        #expect(response.status == 200, "control \(name): \(String(decoding: response.body, as: UTF8.self))")
-        return (try JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        let answer = try await simulatorControl(url: self.url, http: self.http, method, name, json)
+        #expect(answer.status == 200, "control \(name): \(answer.body)")
+        return answer.object
     }
 
     func counter(_ name: String) async throws -> Int { try await self.control("GET", "counters")[name] as? Int ?? -1 }

@@ -33,11 +33,9 @@ struct PollSim: Sendable {
     /// Calls the `/_sim/…` control API and returns the decoded JSON.
     @discardableResult
     func control(_ method: String, _ name: String, _ json: String = "{}") async throws -> [String: Any] {
-        let response = try await self.http.execute(HTTPClientRequest(
-            method: method, url: "\(self.url)/_sim/\(name)", headers: ["Content-Type": "application/json"],
-            body: method == "GET" ? [] : Array(json.utf8)))
-        #expect(response.status == 200, "control \(name): \(String(decoding: response.body, as: UTF8.self))")
-        return (try JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        let answer = try await simulatorControl(url: self.url, http: self.http, method, name, json)
+        #expect(answer.status == 200, "control \(name): \(answer.body)")
+        return answer.object
     }
 
     func counter(_ name: String) async throws -> Int { try await self.control("GET", "counters")[name] as? Int ?? -1 }
@@ -50,16 +48,8 @@ struct PollSim: Sendable {
 
     /// A Management API client for `tenant` (tenant A by default) with fast retries.
     func client(tenant: String = tenantA, app: String = appA, budget: RequestBudget = RequestBudget()) -> ManagementAPIClient {
-        let skew = ClockSkew()
-        let tokens = TokenProvider(
-            settings: TokenProvider.Settings(tenantId: tenant, clientId: app, credential: .clientSecret(Secret(secretA)),
-                                             loginURL: self.url, endpoint: .v2, resource: "https://manage.office.com",
-                                             tenantKey: "tenants[0]"),
-            http: self.http, skew: skew)
-        return ManagementAPIClient(
-            settings: .init(apiRoot: self.url, tenantId: tenant, publisherId: publisher,
-                            backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(20))),
-            tokens: tokens, http: self.http, budget: budget, skew: skew)
+        simulatedTenantClient(url: self.url, http: self.http, tenant: tenant, app: app, secret: secretA, publisher: publisher,
+                              backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(20)), budget: budget)
     }
 
     /// Publishes `blobs` one-record blobs, notified (subject to `neverNotifyRate`) or not.
