@@ -90,15 +90,16 @@ final class StatusWebhook: HTTPHandler, Sendable {
                 let config = try writeAPIConfig(in: dir, simURL: sim.url, webhookPort: port, contentTypes: "[Audit.General]")
                 let register = try await activityhook(["register", "--config", config])
                 #expect(register.status == 1)  // serve is not running yet: AF20021
-                try await withServe(config: config, extra: ["--watchdog-interval", "1", "--start-interval", "0", "--no-poller", "--no-workers"]) { serve in
-                    let line = await serve.waitForLine { $0.contains("re-registered") }
-                    #expect(line?.contains("Audit.General") == true, "\(line ?? "no line")")
+                try await withServe(config: config, extra: ["--watchdog-interval", "1", "--start-interval", "0", "--no-poller", "--no-workers"]) { _ in
+                    // The watchdog's first look registers the webhook (its log line may come before serve's ready
+                    // line, so wait on the simulator's count of stored subscriptions, not on the log).
+                    #expect(try await waitForSimulatorCounter(url: sim.url, http: sim.http, "subscriptionsStarted", atLeast: 1, within: 30))
                     let client = sim.client()
                     #expect(try await client.list().first?.isServing(address: "http://127.0.0.1:\(port)/activity-webhook",
                                                                       authId: "test-auth-id-0123456789") == true)
                     try await client.stop("Audit.General")
-                    let again = await serve.waitForLine { $0.contains("re-registered") }
-                    #expect(again != nil)
+                    #expect(try await waitForSimulatorCounter(url: sim.url, http: sim.http, "subscriptionsStarted", atLeast: 2, within: 30))
+                    #expect(try await client.list().first?.status == "enabled")
                     let metrics = try await sim.http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"))
                     let text = String(decoding: metrics.body, as: UTF8.self)
                     #expect(text.contains(#"activityhook_webhook_reregistrations_total{content_type="Audit.General",outcome="started""#), "\(text)")
