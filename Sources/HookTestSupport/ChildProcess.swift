@@ -29,15 +29,24 @@ public final class ChildProcess: @unchecked Sendable {
     public var pid: Int32 { self.process.processIdentifier }
 
     /// Reads lines until one satisfies `match`; returns it, or nil on end of output.
+    ///
+    /// Cancelling the wait (a test's time limit, or a deadline raced against it) kills the child with
+    /// SIGKILL: the reading thread then sees the end of output and the wait returns nil, so a test whose
+    /// line never comes fails instead of hanging the whole run.
     public func waitForLine(where match: @escaping @Sendable (String) -> Bool) async -> String? {
         let reader = self.reader
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                while let line = reader.nextLine() {
-                    if match(line) { continuation.resume(returning: line); return }
+        let pid = self.process.processIdentifier
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    while let line = reader.nextLine() {
+                        if match(line) { continuation.resume(returning: line); return }
+                    }
+                    continuation.resume(returning: nil)
                 }
-                continuation.resume(returning: nil)
             }
+        } onCancel: {
+            kill(pid, SIGKILL)
         }
     }
 
