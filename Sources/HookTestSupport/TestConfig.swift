@@ -29,3 +29,35 @@ public func writeTestConfig(in directory: URL, extraServer: String = "", authId:
     try yaml.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
+
+/// Writes a config for one simulated tenant (`api.apiRoot` and `api.loginUrl` at the simulator, listening on
+/// 127.0.0.1:0) into `directory` and returns its path. `sinks` are the YAML lines of the `sinks:` list (a file
+/// sink `archive` by default); `extra` is appended as top-level YAML.
+public func writeSimulatorConfig(in directory: URL, simURL: String, tenant: String, app: String, secret: String, publisher: String,
+                                 sinks: String = "  - { name: archive, type: file, path: ./records.jsonl }",
+                                 extra: String = "") throws -> String {
+    let yaml = """
+        server:
+          listen: "127.0.0.1:0"
+          path: /activity-webhook
+          publicUrl: "https://hook.example/activity-webhook"
+          authId: "test-auth-id-0123456789"
+        state:
+          path: ./state.sqlite
+        api:
+          apiRoot: "\(simURL)"
+          loginUrl: "\(simURL)"
+          publisherId: "\(publisher)"
+        tenants:
+          - tenantId: "\(tenant)"
+            clientId: "\(app)"
+            clientSecret: "\(secret)"
+            contentTypes: [Audit.General]
+        sinks:
+        \(sinks)
+        \(extra)
+        """
+    let path = directory.appendingPathComponent("activityhook.yaml").path
+    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}

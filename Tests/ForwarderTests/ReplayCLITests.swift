@@ -8,36 +8,11 @@ import Testing
 @Suite struct ReplayCLITests {
     /// A config for tenant A against the simulator, with two file sinks.
     func writeConfig(in directory: URL, simURL: String) throws -> String {
-        let yaml = """
-            server:
-              listen: "127.0.0.1:0"
-              path: /activity-webhook
-              publicUrl: "https://hook.example/activity-webhook"
-              authId: "test-auth-id-0123456789"
-            state:
-              path: ./state.sqlite
-            api:
-              apiRoot: "\(simURL)"
-              loginUrl: "\(simURL)"
-              publisherId: "\(publisher)"
-            tenants:
-              - tenantId: "\(tenantA)"
-                clientId: "\(appA)"
-                clientSecret: "\(secretA)"
-                contentTypes: [Audit.General]
-            sinks:
-              - name: archive
-                type: file
-                path: ./records.jsonl
-              - name: alerts
-                type: file
-                path: ./alerts.jsonl
-                filter:
-                  recordTypes: [28]
-            """
-        let path = directory.appendingPathComponent("activityhook.yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try writeSimulatorConfig(in: directory, simURL: simURL, tenant: tenantA, app: appA, secret: secretA, publisher: publisher,
+                                 sinks: """
+                                       - { name: archive, type: file, path: ./records.jsonl }
+                                       - { name: alerts, type: file, path: ./alerts.jsonl, filter: { recordTypes: [28] } }
+                                     """)
     }
 
     func notice(_ id: String) -> BlobNotice {

@@ -57,32 +57,7 @@ import Testing
 
 /// A config for tenant A against the simulator (one content type, a file sink that is never written).
 func writeConfig(in directory: URL, simURL: String, extra: String = "") throws -> String {
-    let yaml = """
-        server:
-          listen: "127.0.0.1:0"
-          path: /activity-webhook
-          publicUrl: "https://hook.example/activity-webhook"
-          authId: "test-auth-id-0123456789"
-        state:
-          path: ./state.sqlite
-        api:
-          apiRoot: "\(simURL)"
-          loginUrl: "\(simURL)"
-          publisherId: "\(publisher)"
-        tenants:
-          - tenantId: "\(tenantA)"
-            clientId: "\(appA)"
-            clientSecret: "\(secretA)"
-            contentTypes: [Audit.General]
-        sinks:
-          - name: archive
-            type: file
-            path: ./records.jsonl
-        \(extra)
-        """
-    let path = directory.appendingPathComponent("activityhook.yaml").path
-    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
+    try writeSimulatorConfig(in: directory, simURL: simURL, tenant: tenantA, app: appA, secret: secretA, publisher: publisher, extra: extra)
 }
 
 /// The built `activityhook`, run to completion (see `runActivityhook`).
