@@ -71,6 +71,8 @@ public struct ContentURIPolicy: Sendable {
         while index != content.endIndex {
             let byte = content[index]
             if byte == UInt8(ascii: "?") {
+                // The content id must not be empty: `…/audit/?x` names no blob (the full parse agrees).
+                guard index != content.startIndex else { return "uri_path" }
                 return content[index...].contains(UInt8(ascii: "#")) ? "uri_fragment" : nil
             }
             if byte == UInt8(ascii: "#") { return "uri_fragment" }

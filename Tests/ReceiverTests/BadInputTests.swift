@@ -68,6 +68,8 @@ let badInputs: [BadInput] = [
     BadInput("dot-dot in contentUri", 400, body: "[\(element(overrides: ["contentUri": "\(uriBase)/../../subscriptions/start"]))]"),
     BadInput("encoded traversal in contentUri", 400, body: "[\(element(overrides: ["contentUri": "\(uriBase)/%2e%2e%2fsubscriptions"]))]"),
     BadInput("upper-case encoded traversal", 400, body: "[\(element(overrides: ["contentUri": "\(uriBase)/%2E%2E%2Fsubscriptions"]))]"),
+    // Found by the fuzzer: the fast prefix check accepted an empty content id followed by a query.
+    BadInput("empty content id before a query", 400, body: "[\(element(overrides: ["contentUri": "\(uriBase)/?./x"]))]"),
     BadInput("encoded backslash", 400, body: "[\(element(overrides: ["contentUri": "\(uriBase)/x%5Cy"]))]"),
     BadInput("another tenant in the path", 400, body: "[\(element(overrides: ["contentUri": "https://manage.office.com/api/v1.0/99999999-2222-3333-4444-555555555555/activity/feed/audit/x"]))]"),
     BadInput("path outside /audit/", 400, body: "[\(element(overrides: ["contentUri": "https://manage.office.com/api/v1.0/\(tenantA)/activity/feed/subscriptions/start"]))]"),
