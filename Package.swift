@@ -91,7 +91,7 @@ let package = Package(
         // Prometheus text-format counters, gauges and histograms.
         .target(name: "HookMetrics", swiftSettings: swiftSettings),
         // The durable work queue of content blobs (SQLite implementation + in-memory one for tests).
-        .target(name: "HookLedger", dependencies: ["HookSQLite"], swiftSettings: swiftSettings),
+        .target(name: "HookLedger", dependencies: ["HookSQLite", "HookRecords"], swiftSettings: swiftSettings),
         .target(
             name: "HookReceiver",
             dependencies: [

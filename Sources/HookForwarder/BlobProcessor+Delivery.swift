@@ -17,8 +17,8 @@ struct DeliveryRun: Sendable {
     /// Records suppressed as duplicates of another blob's (or of an earlier record of this blob).
     var duplicates = 0
     /// Ids met earlier in this blob: claims only see other blobs, so a record repeated within one blob (in
-    /// another window) is caught here. Bounded by ``maxTrackedIds`` (about 70 bytes each).
-    var seenInBlob: Set<String> = []
+    /// another window) is caught here. Bounded by ``maxTrackedIds`` (about 20 bytes each for GUIDs).
+    var seenInBlob = RecordIDSet()
     static let maxTrackedIds = 1_000_000
 }
 
@@ -81,7 +81,7 @@ extension BlobProcessor {
                 defer { index += 1 }
                 // Records without an Id are never suppressed: nothing proves they were seen.
                 if duplicate[index] { continue }
-                if let id = record.id, run.seenInBlob.count < DeliveryRun.maxTrackedIds, !run.seenInBlob.insert(id).inserted { continue }
+                if let id = record.id, run.seenInBlob.count < DeliveryRun.maxTrackedIds, !run.seenInBlob.insert(id) { continue }
             }
             fresh.append(record)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HookRecords
 
 /// How a record `Id` is stored in the de-duplication claims.
 ///
@@ -6,12 +7,12 @@ import Foundation
 /// text and compare case-insensitively for free (`ABC…` and `abc…` are the same record). Any other Id
 /// is kept as its exact text, so it can never collide with a GUID's bytes.
 enum RecordClaimKey: Hashable, Comparable, Sendable {
-    case guid([UInt8])
+    case guid(RecordGUID)
     case text(String)
 
     init(_ id: String) {
-        if let bytes = Self.guidBytes(id) {
-            self = .guid(bytes)
+        if let guid = RecordGUID(id) {
+            self = .guid(guid)
         } else {
             self = .text(id)
         }
@@ -20,49 +21,13 @@ enum RecordClaimKey: Hashable, Comparable, Sendable {
     /// GUIDs first, in byte order (the order SQLite keeps blobs in), then texts.
     static func < (lhs: RecordClaimKey, rhs: RecordClaimKey) -> Bool {
         switch (lhs, rhs) {
-        case (.guid(let a), .guid(let b)): a.lexicographicallyPrecedes(b)
+        case (.guid(let a), .guid(let b)): a < b
         case (.guid, .text): true
         case (.text, .guid): false
         case (.text(let a), .text(let b)): a < b
         }
     }
 
-    /// The 16 bytes of a canonical `8-4-4-4-12` GUID (either case), or nil. Hand-rolled: Foundation's
-    /// `UUID(uuidString:)` goes through `sscanf`, which cost more than the claim's B-tree insert.
-    static func guidBytes(_ text: String) -> [UInt8]? {
-        text.utf8.withContiguousStorageIfAvailable { chars -> [UInt8]? in
-            guard chars.count == 36 else { return nil }
-            var bytes = [UInt8](repeating: 0, count: 16)
-            var out = 0
-            var index = 0
-            while index < 36 {
-                if index == 8 || index == 13 || index == 18 || index == 23 {
-                    guard chars[index] == UInt8(ascii: "-") else { return nil }
-                    index += 1
-                    continue
-                }
-                guard let high = Self.hex(chars[index]), let low = Self.hex(chars[index + 1]) else { return nil }
-                bytes[out] = high << 4 | low
-                out += 1
-                index += 2
-            }
-            return bytes
-        } ?? { () -> [UInt8]? in
-            // A bridged or lazily built string: make it contiguous once, then parse that.
-            var copy = text
-            copy.makeContiguousUTF8()
-            return Self.guidBytes(copy)
-        }()
-    }
-
-    private static func hex(_ char: UInt8) -> UInt8? {
-        switch char {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
 
 /// A record to claim: its `Id` and, when it has one, its `CreationTime`.
