@@ -19,12 +19,20 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     private let state = Mutex<(pending: [Batch], running: Bool)>(([], false))
     /// Transactions committed and batches they carried, to show that batching happens.
     let stats = Mutex<(transactions: Int, batches: Int)>((0, 0))
-    /// Applies many batches inside one open transaction and returns each batch's output, in order.
-    private let apply: @Sendable (SQLiteConnection, [Batch]) throws -> [Output]
+    /// Commits many batches in one transaction and returns each batch's output, in order.
+    private let commit: @Sendable (SQLiteConnection, [Batch]) throws -> [Output]
 
-    init(database: SQLiteDatabase, apply: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
+    /// Each group is one IMMEDIATE transaction around `apply`, as durable as the connection's `synchronous`.
+    convenience init(database: SQLiteDatabase, apply: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
+        self.init(database: database, commit: { connection, batches in
+            try connection.transaction(.immediate) { try apply(connection, batches) }
+        })
+    }
+
+    /// `commit` runs the whole group, its transaction included (the claims use a relaxed one).
+    init(database: SQLiteDatabase, commit: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
         self.database = database
-        self.apply = apply
+        self.commit = commit
     }
 
     /// Queues `items`; `completion` runs on the database thread once they are committed (or failed).
@@ -42,7 +50,7 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     }
 
     /// The same, for async callers.
-    func commit(_ items: [Item]) async throws -> Output {
+    func submit(_ items: [Item]) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             self.submit(items) { continuation.resume(with: $0) }
         }
@@ -62,7 +70,7 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
             }
             previous = batches.count
             do {
-                let outputs = try connection.transaction(.immediate) { try self.apply(connection, batches) }
+                let outputs = try self.commit(connection, batches)
                 self.stats.withLock { $0.transactions += 1; $0.batches += batches.count }
                 for (batch, output) in zip(batches, outputs) { batch.completion(.success(output)) }
             } catch {

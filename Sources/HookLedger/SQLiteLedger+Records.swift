@@ -5,38 +5,62 @@ import HookSQLite
 extension SQLiteLedger {
     public func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool] {
         guard !records.isEmpty else { return [] }
-        return try await self.database.write { connection in
-            // Not fsynced on its own: a claim lost to a power cut can only let a duplicate through, never lose
-            // a record (the blob re-claims its Ids when retried), and the next notification's commit syncs it.
-            try connection.relaxedTransaction {
-                // Both statements once per window, not per record; keys in sorted order, so consecutive inserts
-                // walk neighbouring B-tree pages.
-                let insert = try connection.prepare(
-                    "INSERT INTO record_claims (bucket, record_id, blob_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                let owner = try connection.prepare("SELECT blob_id FROM record_claims WHERE bucket = ? AND record_id = ?")
-                let keys = records.map { BucketedClaimKey(bucket: $0.bucket(now: now), key: RecordClaimKey($0.id)) }
-                var duplicate = [Bool](repeating: false, count: keys.count)
-                var seen = Set<BucketedClaimKey>()
-                seen.reserveCapacity(keys.count)
-                for index in keys.indices.sorted(by: { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }) {
-                    // The same record twice in one window: the later one is a duplicate whoever owns the claim.
-                    guard seen.insert(keys[index]).inserted else {
-                        duplicate[index] = true
-                        continue
-                    }
-                    let bucket = SQLiteValue.integer(keys[index].bucket)
-                    let value = keys[index].key.sqliteValue
-                    // Most records are new: one statement for them, a look-up only for one already claimed.
-                    try insert.bind([bucket, value, .integer(blobId)])
-                    try insert.run()
-                    if connection.changes == 1 { continue }
-                    try owner.bind([bucket, value])
-                    let claimedBy = try owner.step() ? owner.int64(at: 0) : nil
-                    owner.reset()
-                    duplicate[index] = claimedBy != blobId
-                }
-                return duplicate
+        return try await self.claimer.submit([ClaimRequest(claims: records, blobId: blobId, now: now)])
+    }
+
+    /// One window's claims, as the claims' group commit carries them.
+    struct ClaimRequest: Sendable {
+        let claims: [RecordClaim]
+        let blobId: Int64
+        let now: Date
+    }
+
+    /// The claims of every window waiting (one per busy worker) in one transaction: fewer, larger commits,
+    /// and since a claim key lands on a random page of its minute, more of a commit's inserts share a page.
+    ///
+    /// Not fsynced on its own (`relaxedTransaction`): a claim lost to a power cut can only let a duplicate
+    /// through, never lose a record (the blob re-claims its Ids when retried), and the next synced commit
+    /// (a notification, a blob's sink acceptance) makes it durable before anything depends on it.
+    static func commitClaims(_ batches: [GroupCommit<ClaimRequest, [Bool]>.Batch], _ connection: SQLiteConnection) throws -> [[Bool]] {
+        try connection.relaxedTransaction {
+            // Both statements once per group, not per record.
+            let insert = try connection.prepare(
+                "INSERT INTO record_claims (bucket, record_id, blob_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            let owner = try connection.prepare("SELECT blob_id FROM record_claims WHERE bucket = ? AND record_id = ?")
+            let requests = batches.map { batch in
+                batch.items.count == 1 ? batch.items[0] : ClaimRequest(
+                    claims: batch.items.flatMap(\.claims), blobId: batch.items[0].blobId, now: batch.items[0].now)
             }
+            var entries: [(key: BucketedClaimKey, request: Int, index: Int)] = []
+            entries.reserveCapacity(requests.reduce(0) { $0 + $1.claims.count })
+            for (number, request) in requests.enumerated() {
+                for (index, claim) in request.claims.enumerated() {
+                    entries.append((BucketedClaimKey(bucket: claim.bucket(now: request.now), key: RecordClaimKey(claim.id)), number, index))
+                }
+            }
+            // Keys in sorted order, so consecutive inserts walk neighbouring B-tree pages.
+            entries.sort { ($0.key, $0.request, $0.index) < ($1.key, $1.request, $1.index) }
+            var duplicate = requests.map { [Bool](repeating: false, count: $0.claims.count) }
+            for (position, entry) in entries.enumerated() {
+                // The same record twice in one window: the later one is a duplicate whoever owns the claim.
+                if position > 0, entries[position - 1].key == entry.key, entries[position - 1].request == entry.request {
+                    duplicate[entry.request][entry.index] = true
+                    continue
+                }
+                let bucket = SQLiteValue.integer(entry.key.bucket)
+                let value = entry.key.key.sqliteValue
+                let blobId = requests[entry.request].blobId
+                // Most records are new: one statement for them, a look-up only for one already claimed (by
+                // another blob, or by an earlier window of this group).
+                try insert.bind([bucket, value, .integer(blobId)])
+                try insert.run()
+                if connection.changes == 1 { continue }
+                try owner.bind([bucket, value])
+                let claimedBy = try owner.step() ? owner.int64(at: 0) : nil
+                owner.reset()
+                duplicate[entry.request][entry.index] = claimedBy != blobId
+            }
+            return duplicate
         }
     }
 
@@ -150,7 +174,7 @@ extension RecordClaimKey {
     /// The column value: 16 bytes for a GUID, text otherwise.
     var sqliteValue: SQLiteValue {
         switch self {
-        case .guid(let bytes): .blob(bytes)
+        case .guid(let guid): .blob(guid.bytes)
         case .text(let text): .text(text)
         }
     }

@@ -32,6 +32,42 @@ struct LedgerRecordsTests {
         }
     }
 
+    @Test("windows of several blobs claimed at once (one group commit): every Id has exactly one owner",
+          arguments: LedgerKind.allCases)
+    func concurrentClaims(kind: LedgerKind) async throws {
+        try await kind.withLedger { ledger in
+            let blobs = try await self.leaseAll(ledger, (0..<8).map { "blob\($0)" })
+            // Each blob claims 4 windows of 250 Ids drawn from a shared pool of 1,500, so most Ids are wanted
+            // by several blobs at the same moment; some repeat inside one window as well.
+            var generator = SeededGenerator(seed: 6)
+            let windows = blobs.flatMap { blob in
+                (0..<4).map { _ in (blob.id, (0..<250).map { _ in "id-\(Int.random(in: 0..<1_500, using: &generator))" }) }
+            }
+            let results = try await withThrowingTaskGroup(of: (Int64, [String], [Bool]).self) { group in
+                for (blobId, ids) in windows {
+                    group.addTask { (blobId, ids, try await ledger.claimRecords(ids, blobId: blobId, now: t0)) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            var owners: [String: Set<Int64>] = [:]
+            for (blobId, ids, duplicate) in results {
+                var seenHere = Set<String>()
+                for (id, isDuplicate) in zip(ids, duplicate) {
+                    let repeatInWindow = !seenHere.insert(id).inserted
+                    if repeatInWindow { #expect(isDuplicate, "a repeat within one window must be a duplicate") }
+                    if !isDuplicate { owners[id, default: []].insert(blobId) }
+                }
+            }
+            let claimed = Set(windows.flatMap(\.1))
+            #expect(Set(owners.keys) == claimed, "every Id is forwarded by some blob")
+            #expect(owners.values.allSatisfy { $0.count == 1 }, "no Id is forwarded by two blobs")
+            // The owner re-claiming its Ids (a retry) still sees them as its own.
+            if let (id, owner) = owners.first.map({ ($0.key, $0.value.first!) }) {
+                #expect(try await ledger.claimRecords([id], blobId: owner, now: t0) == [false])
+            }
+        }
+    }
+
     @Test("a dead or expired blob releases its claims, so a later blob with the same record delivers it",
           arguments: LedgerKind.allCases)
     func deadReleasesClaims(kind: LedgerKind) async throws {
