@@ -24,13 +24,15 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
 
     /// Each group is one IMMEDIATE transaction around `apply`, as durable as the connection's `synchronous`.
     convenience init(database: SQLiteDatabase, apply: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
-        self.init(database: database, commit: { connection, batches in
+        self.init(database: database, committing: { connection, batches in
             try connection.transaction(.immediate) { try apply(connection, batches) }
         })
     }
 
-    /// `commit` runs the whole group, its transaction included (the claims use a relaxed one).
-    init(database: SQLiteDatabase, commit: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
+    /// `committing` runs the whole group, its transaction included (the claims use a relaxed one). Call
+    /// sites name the label: a trailing closure could bind to either initializer (it once made the
+    /// notifications' group run without a transaction, one fsync per insert).
+    init(database: SQLiteDatabase, committing commit: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
         self.database = database
         self.commit = commit
     }

@@ -25,8 +25,8 @@ public final class SQLiteLedger: Ledger {
         self.walRestartFrames = walRestartFrames
         self.database = database
         self.checkpointer = checkpointer
-        self.claimer = GroupCommit(database: database, commit: { connection, batches in try Self.commitClaims(batches, connection) })
-        self.recorder = GroupCommit(database: database) { connection, batches in
+        self.claimer = GroupCommit(database: database, committing: { connection, batches in try Self.commitClaims(batches, connection) })
+        self.recorder = GroupCommit(database: database, apply: { connection, batches in
             // Both statements are looked up once per group commit, not once per caller.
             let insert = try connection.prepare(Self.insertSQL)
             let sighting = try connection.prepare(Self.sightingSQL)
@@ -37,7 +37,7 @@ public final class SQLiteLedger: Ledger {
                     outcome.duplicates += one.duplicates
                 }
             }
-        }
+        })
     }
 
     /// Opens (creating if needed) the ledger at `path` and applies its migrations.
@@ -121,6 +121,11 @@ public final class SQLiteLedger: Ledger {
     private static func insert(
         _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, _ connection: SQLiteConnection
     ) throws -> RecordOutcome {
+        // A group's notices commit together or not at all, with one fsync; outside a transaction every insert
+        // would commit (and fsync) on its own. Checked here so that a wiring mistake fails every test.
+        guard connection.isInTransaction else {
+            throw LedgerError("notices must be recorded inside the group commit's transaction", isTransient: false)
+        }
         var outcome = RecordOutcome()
         let notified: Int64 = request.source == .webhook ? 1 : 0
         let listed: Int64 = request.source == .webhook ? 0 : 1
