@@ -48,8 +48,6 @@ public final class SQLiteConnection {
             throw SQLiteError(code: .error, message: "PRAGMA synchronous is \(synchronous ?? -1) after setting \(options.synchronous.rawValue)")
         }
         try self.execute("PRAGMA wal_autocheckpoint = \(options.autoCheckpointPages)")
-        // When the WAL starts over, it is cut back to this size instead of keeping its largest size on disk.
-        try self.execute("PRAGMA journal_size_limit = \(SQLiteOptions.walSizeLimitBytes)")
         try self.execute("PRAGMA foreign_keys = \(options.foreignKeys ? "ON" : "OFF")")
         let foreignKeys = try self.scalar("PRAGMA foreign_keys")?.int64
         guard foreignKeys == (options.foreignKeys ? 1 : 0) else {

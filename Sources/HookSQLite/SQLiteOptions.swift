@@ -16,9 +16,6 @@ public struct SQLiteOptions: Sendable {
     /// typically from a second connection, so that no commit waits for a checkpoint.
     public var autoCheckpointPages: Int
 
-    /// The WAL's size on disk after it starts over (`PRAGMA journal_size_limit`): 64 MB.
-    public static let walSizeLimitBytes = 64 << 20
-
     /// Options with durable defaults: 5 s busy timeout, `synchronous = FULL`, foreign keys on, 32 cached statements.
     public init(
         busyTimeout: Duration = .seconds(5),
