@@ -21,7 +21,8 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?) {
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, walRestartFrames: Int) {
+        self.walRestartFrames = walRestartFrames
         self.database = database
         self.checkpointer = checkpointer
         self.claimer = GroupCommit(database: database, committing: { connection, batches in try Self.commitClaims(batches, connection) })
@@ -45,27 +46,47 @@ public final class SQLiteLedger: Ledger {
     ///   database file themselves (a checkpoint of a large ledger can take tens of milliseconds, and the
     ///   commit that triggers it holds up every notification waiting behind it); the owner calls
     ///   ``checkpointInBackground()`` periodically instead, which runs on a second connection and thread.
-    public static func open(path: String, backgroundCheckpoints: Bool = false) async throws -> SQLiteLedger {
+    /// - Parameter walRestartFrames: with background checkpoints, the WAL size (in pages) at which a
+    ///   checkpoint makes the WAL start over (see ``checkpointInBackground()``).
+    public static func open(path: String, backgroundCheckpoints: Bool = false, walRestartFrames: Int = 16_384) async throws -> SQLiteLedger {
         let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
         let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
-        return SQLiteLedger(database: database, checkpointer: checkpointer)
+        return SQLiteLedger(database: database, checkpointer: checkpointer, walRestartFrames: max(1, walRestartFrames))
     }
 
     /// Copies committed WAL pages into the database file from the checkpoint connection, without blocking
-    /// commits (a passive checkpoint); returns the WAL frames still to copy, 0 when there is no checkpointer.
+    /// commits (a passive checkpoint); returns the WAL's frames and how many of them are copied (both 0
+    /// when there is no checkpointer).
     ///
-    /// A passive checkpoint cannot make the WAL start over while a writer keeps appending: forwarding at
-    /// full speed (a claim page per record) grows it by about 3.4 GB per million records until the writer
-    /// pauses, then starts over. A restart checkpoint would bound it, but it blocks commits while it waits for
-    /// readers (50-70 ms stalls in intake), and `journal_size_limit` (truncating the WAL at each restart)
-    /// made every commit after a restart extend the file again (intake p99 3 ms -> 86 ms), so neither is used.
+    /// A passive checkpoint never lets the WAL start over while a writer keeps appending (forwarding at full
+    /// speed writes a claim page per record), so the WAL would grow without bound: 3.7 GB for a million
+    /// records in `scripts/bench forward`, every commit extending the file, which also made forwarding 35%
+    /// slower. Once the WAL holds ``walRestartFrames`` frames, a restart checkpoint follows the passive one:
+    /// it copies the frames the passive one could not and makes the next commit write the WAL from its start
+    /// again (the file keeps its size and is reused; `journal_size_limit`, which truncates it at each
+    /// restart, made every later commit extend it again: intake p99 3 -> 86 ms). Commits wait for the
+    /// restart, and it waits for readers, so intake's p99 under load rose from about 3 to about 6 ms.
     @discardableResult
-    public func checkpointInBackground() async throws -> Int {
-        guard let checkpointer = self.checkpointer else { return 0 }
-        let (frames, copied) = try await checkpointer.write { try $0.passiveCheckpoint() }
-        return max(0, frames - copied)
+    public func checkpointInBackground() async throws -> (walFrames: Int, copied: Int) {
+        guard let checkpointer = self.checkpointer else { return (0, 0) }
+        let restartFrames = self.walRestartFrames
+        let (frames, copied) = try await checkpointer.write { connection -> (walFrames: Int, checkpointed: Int) in
+            do {
+                let passive = try connection.passiveCheckpoint()
+                guard passive.walFrames >= restartFrames else { return passive }
+                return try connection.restartCheckpoint()
+            } catch let error as SQLiteError where error.isBusy {
+                // A lock the checkpoint needs is held (the writer is starting the WAL over, or a reader is on
+                // an older snapshot past the busy timeout): nothing is wrong, the next round tries again.
+                return (0, 0)
+            }
+        }
+        return (frames, copied)
     }
+
+    /// WAL frames after which a background checkpoint restarts the WAL (default 16,384: about 64 MB).
+    let walRestartFrames: Int
 
     /// Checkpoints the WAL into the database file and closes it (graceful shutdown).
     public func close() async {

@@ -66,10 +66,22 @@ extension SQLiteConnection {
     /// Copies what it can of the WAL into the database without waiting for or blocking writers
     /// (`SQLITE_CHECKPOINT_PASSIVE`); returns the WAL's frames and how many of them are in the database now.
     public func passiveCheckpoint() throws -> (walFrames: Int, checkpointed: Int) {
+        try self.checkpoint(SQLITE_CHECKPOINT_PASSIVE)
+    }
+
+    /// Copies the whole WAL into the database and makes the next writer start the WAL over from its
+    /// beginning (`SQLITE_CHECKPOINT_RESTART`). Writers wait while it runs (through the busy timeout), so it
+    /// is for a WAL that passive checkpoints have mostly copied already but that never gets to restart,
+    /// because a busy writer keeps appending.
+    public func restartCheckpoint() throws -> (walFrames: Int, checkpointed: Int) {
+        try self.checkpoint(SQLITE_CHECKPOINT_RESTART)
+    }
+
+    private func checkpoint(_ mode: Int32) throws -> (walFrames: Int, checkpointed: Int) {
         let db = try self.handle.open()
         var walFrames: Int32 = 0
         var checkpointedFrames: Int32 = 0
-        try check(sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &walFrames, &checkpointedFrames), db)
+        try check(sqlite3_wal_checkpoint_v2(db, nil, mode, &walFrames, &checkpointedFrames), db)
         return (Int(walFrames), Int(checkpointedFrames))
     }
 }
