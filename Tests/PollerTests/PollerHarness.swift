@@ -53,9 +53,11 @@ struct PollSim: Sendable {
     }
 
     /// Publishes `blobs` one-record blobs, notified (subject to `neverNotifyRate`) or not.
-    func publish(_ contentType: String = "Audit.General", blobs: Int, notify: Bool = false) async throws {
-        try await self.control("POST", "publish",
-                               #"{"tenant":"\#(tenantA)","contentType":"\#(contentType)","blobs":\#(blobs),"recordsPerBlob":1,"notify":\#(notify)}"#)
+    /// Publishes `blobs` blobs, made available `ageSeconds` ago (default: now).
+    func publish(_ contentType: String = "Audit.General", blobs: Int, notify: Bool = false, ageSeconds: Int = 0) async throws {
+        try await self.control("POST", "publish", #"""
+            {"tenant":"\#(tenantA)","contentType":"\#(contentType)","blobs":\#(blobs),"recordsPerBlob":1,"notify":\#(notify),"ageSeconds":\#(ageSeconds)}
+            """#)
     }
 }
 
