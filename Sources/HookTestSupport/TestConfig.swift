@@ -33,14 +33,17 @@ public func writeTestConfig(in directory: URL, extraServer: String = "", authId:
 /// Writes a config for one simulated tenant (`api.apiRoot` and `api.loginUrl` at the simulator, listening on
 /// 127.0.0.1:0) into `directory` and returns its path. `sinks` are the YAML lines of the `sinks:` list (a file
 /// sink `archive` by default); `extra` is appended as top-level YAML.
+/// `listen`, `publicUrl` and `contentTypes` default to a receiver nobody calls, for Audit.General.
 public func writeSimulatorConfig(in directory: URL, simURL: String, tenant: String, app: String, secret: String, publisher: String,
                                  sinks: String = "  - { name: archive, type: file, path: ./records.jsonl }",
-                                 extra: String = "") throws -> String {
+                                 extra: String = "", listen: String = "127.0.0.1:0",
+                                 publicUrl: String = "https://hook.example/activity-webhook",
+                                 contentTypes: String = "[Audit.General]") throws -> String {
     let yaml = """
         server:
-          listen: "127.0.0.1:0"
+          listen: "\(listen)"
           path: /activity-webhook
-          publicUrl: "https://hook.example/activity-webhook"
+          publicUrl: "\(publicUrl)"
           authId: "test-auth-id-0123456789"
         state:
           path: ./state.sqlite
@@ -52,7 +55,7 @@ public func writeSimulatorConfig(in directory: URL, simURL: String, tenant: Stri
           - tenantId: "\(tenant)"
             clientId: "\(app)"
             clientSecret: "\(secret)"
-            contentTypes: [Audit.General]
+            contentTypes: \(contentTypes)
         sinks:
         \(sinks)
         \(extra)

@@ -6,31 +6,9 @@ import Testing
 /// `127.0.0.1:webhookPort`, for tenant A with the client secret.
 func writeAPIConfig(in directory: URL, simURL: String, webhookPort: UInt16, contentTypes: String = "[Audit.General, Audit.Exchange]",
                     clientId: String = appA) throws -> String {
-    let yaml = """
-        server:
-          listen: "127.0.0.1:\(webhookPort)"
-          path: /activity-webhook
-          publicUrl: "http://127.0.0.1:\(webhookPort)/activity-webhook"
-          authId: "test-auth-id-0123456789"
-        state:
-          path: ./state.sqlite
-        api:
-          apiRoot: "\(simURL)"
-          loginUrl: "\(simURL)"
-          publisherId: "\(publisher)"
-        tenants:
-          - tenantId: "\(tenantA)"
-            clientId: "\(clientId)"
-            clientSecret: "\(secretA)"
-            contentTypes: \(contentTypes)
-        sinks:
-          - name: archive
-            type: file
-            path: ./records.jsonl
-        """
-    let path = directory.appendingPathComponent("activityhook.yaml").path
-    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
+    try writeSimulatorConfig(in: directory, simURL: simURL, tenant: tenantA, app: clientId, secret: secretA, publisher: publisher,
+                             listen: "127.0.0.1:\(webhookPort)", publicUrl: "http://127.0.0.1:\(webhookPort)/activity-webhook",
+                             contentTypes: contentTypes)
 }
 
 /// The built `activityhook`, run to completion (see `runActivityhook`).
