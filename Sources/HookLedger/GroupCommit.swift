@@ -22,17 +22,9 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     /// Commits many batches in one transaction and returns each batch's output, in order.
     private let commit: @Sendable (SQLiteConnection, [Batch]) throws -> [Output]
 
-    /// Each group is one IMMEDIATE transaction around `apply`, as durable as the connection's `synchronous`.
-    convenience init(database: SQLiteDatabase, apply: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
-        self.init(database: database, committing: { connection, batches in
-            try connection.transaction(.immediate) { try apply(connection, batches) }
-        })
-    }
-
-    /// `committing` runs the whole group, its transaction included (the claims use a relaxed one). Call
-    /// sites name the label: a trailing closure could bind to either initializer (it once made the
-    /// notifications' group run without a transaction, one fsync per insert).
-    init(database: SQLiteDatabase, committing commit: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
+    /// `commit` runs the whole group, its transaction included (the notifications use an IMMEDIATE one,
+    /// durable by the connection's `synchronous`; the claims a relaxed one).
+    init(database: SQLiteDatabase, commit: @escaping @Sendable (SQLiteConnection, [Batch]) throws -> [Output]) {
         self.database = database
         self.commit = commit
     }

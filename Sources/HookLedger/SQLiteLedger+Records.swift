@@ -27,10 +27,7 @@ extension SQLiteLedger {
             let insert = try connection.prepare(
                 "INSERT INTO record_claims (bucket, record_id, blob_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             let owner = try connection.prepare("SELECT blob_id FROM record_claims WHERE bucket = ? AND record_id = ?")
-            let requests = batches.map { batch in
-                batch.items.count == 1 ? batch.items[0] : ClaimRequest(
-                    claims: batch.items.flatMap(\.claims), blobId: batch.items[0].blobId, now: batch.items[0].now)
-            }
+            let requests = batches.flatMap(\.items)
             var entries: [(key: BucketedClaimKey, request: Int, index: Int)] = []
             entries.reserveCapacity(requests.reduce(0) { $0 + $1.claims.count })
             for (number, request) in requests.enumerated() {
@@ -60,7 +57,12 @@ extension SQLiteLedger {
                 owner.reset()
                 duplicate[entry.request][entry.index] = claimedBy != blobId
             }
-            return duplicate
+            // Each caller's answer: its requests' flags, in order (`claimRecords` submits one per call).
+            var next = 0
+            return batches.map { batch in
+                defer { next += batch.items.count }
+                return duplicate[next..<next + batch.items.count].flatMap { $0 }
+            }
         }
     }
 

@@ -21,23 +21,24 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, walRestartFrames: Int) {
-        self.walRestartFrames = walRestartFrames
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?) {
         self.database = database
         self.checkpointer = checkpointer
-        self.claimer = GroupCommit(database: database, committing: { connection, batches in try Self.commitClaims(batches, connection) })
-        self.recorder = GroupCommit(database: database, apply: { connection, batches in
-            // Both statements are looked up once per group commit, not once per caller.
-            let insert = try connection.prepare(Self.insertSQL)
-            let sighting = try connection.prepare(Self.sightingSQL)
-            return try batches.map { batch in
-                try batch.items.reduce(into: RecordOutcome()) { outcome, request in
-                    let one = try Self.insert(request, insert: insert, sighting: sighting, connection)
-                    outcome.inserted += one.inserted
-                    outcome.duplicates += one.duplicates
+        self.claimer = GroupCommit(database: database) { connection, batches in try Self.commitClaims(batches, connection) }
+        self.recorder = GroupCommit(database: database) { connection, batches in
+            try connection.transaction(.immediate) {
+                // Both statements are looked up once per group commit, not once per caller.
+                let insert = try connection.prepare(Self.insertSQL)
+                let sighting = try connection.prepare(Self.sightingSQL)
+                return try batches.map { batch in
+                    try batch.items.reduce(into: RecordOutcome()) { outcome, request in
+                        let one = try Self.insert(request, insert: insert, sighting: sighting, connection)
+                        outcome.inserted += one.inserted
+                        outcome.duplicates += one.duplicates
+                    }
                 }
             }
-        })
+        }
     }
 
     /// Opens (creating if needed) the ledger at `path` and applies its migrations.
@@ -46,18 +47,15 @@ public final class SQLiteLedger: Ledger {
     ///   database file themselves (a checkpoint of a large ledger can take tens of milliseconds, and the
     ///   commit that triggers it holds up every notification waiting behind it); the owner calls
     ///   ``checkpointInBackground()`` periodically instead, which runs on a second connection and thread.
-    /// - Parameter walRestartFrames: with background checkpoints, the WAL size (in pages) at which a
-    ///   checkpoint makes the WAL start over (see ``checkpointInBackground()``).
-    public static func open(path: String, backgroundCheckpoints: Bool = false, walRestartFrames: Int = 16_384) async throws -> SQLiteLedger {
+    public static func open(path: String, backgroundCheckpoints: Bool = false) async throws -> SQLiteLedger {
         let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
         let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
-        return SQLiteLedger(database: database, checkpointer: checkpointer, walRestartFrames: max(1, walRestartFrames))
+        return SQLiteLedger(database: database, checkpointer: checkpointer)
     }
 
     /// Copies committed WAL pages into the database file from the checkpoint connection, without blocking
-    /// commits (a passive checkpoint); returns the WAL's frames and how many of them are copied (both 0
-    /// when there is no checkpointer).
+    /// commits (a passive checkpoint); returns the WAL frames still to copy, 0 when there is no checkpointer.
     ///
     /// A passive checkpoint never lets the WAL start over while a writer keeps appending (forwarding at full
     /// speed writes a claim page per record), so the WAL would grow without bound: 3.7 GB for a million
@@ -68,13 +66,12 @@ public final class SQLiteLedger: Ledger {
     /// restart, made every later commit extend it again: intake p99 3 -> 86 ms). Commits wait for the
     /// restart, and it waits for readers, so intake's p99 under load rose from about 3 to about 6 ms.
     @discardableResult
-    public func checkpointInBackground() async throws -> (walFrames: Int, copied: Int) {
-        guard let checkpointer = self.checkpointer else { return (0, 0) }
-        let restartFrames = self.walRestartFrames
+    public func checkpointInBackground() async throws -> Int {
+        guard let checkpointer = self.checkpointer else { return 0 }
         let (frames, copied) = try await checkpointer.write { connection -> (walFrames: Int, checkpointed: Int) in
             do {
                 let passive = try connection.passiveCheckpoint()
-                guard passive.walFrames >= restartFrames else { return passive }
+                guard passive.walFrames >= Self.walRestartFrames else { return passive }
                 return try connection.restartCheckpoint()
             } catch let error as SQLiteError where error.isBusy {
                 // A lock the checkpoint needs is held (the writer is starting the WAL over, or a reader is on
@@ -82,11 +79,11 @@ public final class SQLiteLedger: Ledger {
                 return (0, 0)
             }
         }
-        return (frames, copied)
+        return max(0, frames - copied)
     }
 
-    /// WAL frames after which a background checkpoint restarts the WAL (default 16,384: about 64 MB).
-    let walRestartFrames: Int
+    /// WAL frames after which a background checkpoint restarts the WAL: 16,384, about 64 MB.
+    static let walRestartFrames = 16_384
 
     /// Checkpoints the WAL into the database file and closes it (graceful shutdown).
     public func close() async {
@@ -124,7 +121,7 @@ public final class SQLiteLedger: Ledger {
         _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, _ connection: SQLiteConnection
     ) throws -> RecordOutcome {
         // A group's notices commit together or not at all, with one fsync; outside a transaction every insert
-        // would commit (and fsync) on its own. Checked here so that a wiring mistake fails every test.
+        // would commit (and fsync) on its own and no test would notice. Checked here so that one fails.
         guard connection.isInTransaction else {
             throw LedgerError("notices must be recorded inside the group commit's transaction", isTransient: false)
         }

@@ -57,10 +57,7 @@ extension SQLiteConnection {
     /// `PRAGMA wal_checkpoint(TRUNCATE)` through `sqlite3_wal_checkpoint_v2`, which reports `SQLITE_BUSY`
     /// when a reader or writer kept the checkpoint from finishing.
     func checkpoint() throws {
-        let db = try self.handle.open()
-        var walFrames: Int32 = 0
-        var checkpointedFrames: Int32 = 0
-        try check(sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_TRUNCATE, &walFrames, &checkpointedFrames), db)
+        _ = try self.checkpoint(SQLITE_CHECKPOINT_TRUNCATE)
     }
 
     /// Copies what it can of the WAL into the database without waiting for or blocking writers
