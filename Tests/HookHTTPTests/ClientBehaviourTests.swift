@@ -23,15 +23,16 @@ struct ClientBehaviourTests {
 
     @Test("a refused connection is a transient connect error")
     func refused() async throws {
-        let port = try SilentListener().port  // bound, then closed when the listener is released
+        let closed = try SilentListener(listening: false)  // bound, never listening: refused while it lives
         try await withClient { client in
             do {
-                _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+                _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(closed.port)/"))
                 Issue.record("a closed port answered")
             } catch let error as HTTPClientError {
                 #expect(error.code == .connect)
             }
         }
+        withExtendedLifetime(closed) {}
     }
 
     @Test("gzip and deflate response bodies are decoded")
