@@ -2,8 +2,10 @@ import Foundation
 
 /// A blocking TCP client for hostile-input tests: it sends exactly the bytes given (partial requests,
 /// lies in headers, slow drips) and reads whatever comes back. Every read has a deadline, so a test
-/// can never hang on it.
-public final class RawSocket {
+/// can never hang on it. Reads block a thread of their own (``onOwnThread(_:)``), never the pool.
+public final class RawSocket: @unchecked Sendable {
+    // Invariant: a test uses a socket from one task at a time (send, then await a read); the
+    // descriptor is only closed in deinit.
     private let fd: Int32
 
     /// Connects to 127.0.0.1:`port`; reads time out after `readTimeout` seconds.
@@ -44,7 +46,16 @@ public final class RawSocket {
     public func send(_ text: String) -> Bool { self.send(Array(text.utf8)) }
 
     /// Reads until the peer closes, the deadline passes, or `limit` bytes arrived.
-    public func readAll(limit: Int = 1 << 20) -> [UInt8] {
+    public func readAll(limit: Int = 1 << 20) async -> [UInt8] {
+        await onOwnThread { self.readAllBlocking(limit: limit) }
+    }
+
+    /// Reads one HTTP response head and returns its status code (nil if none arrived).
+    public func readStatus() async -> Int? {
+        await onOwnThread { self.readStatusBlocking() }
+    }
+
+    private func readAllBlocking(limit: Int) -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while out.count < limit {
@@ -56,8 +67,7 @@ public final class RawSocket {
         return out
     }
 
-    /// Reads one HTTP response head and returns its status code (nil if none arrived).
-    public func readStatus() -> Int? {
+    private func readStatusBlocking() -> Int? {
         var out: [UInt8] = []
         var byte: UInt8 = 0
         while out.count < 65536 {

@@ -12,10 +12,16 @@ public struct TestPKI: Sendable {
     public var clientKey: String { self.directory.appendingPathComponent("client.key").path }
 
     /// Creates the CA and both leaf certificates; `name` distinguishes several CAs in one test.
-    public init(in directory: URL, name: String = "ActivityHook Test CA") throws {
+    /// The five `openssl` runs (three RSA key generations) block a thread of their own.
+    public init(in directory: URL, name: String = "ActivityHook Test CA") async throws {
         self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let dir = directory.path
+        let pki = self
+        try await onOwnThread { try pki.generate(name: name) }
+    }
+
+    private func generate(name: String) throws {
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        let dir = self.directory.path
         try Self.openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=\(name)",
                           "-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.pem",
                           "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
@@ -36,13 +42,19 @@ public struct TestPKI: Sendable {
     /// Runs `openssl` with `arguments`, throwing with its output when it fails.
     @discardableResult
     public static func openssl(_ arguments: [String]) throws -> String {
-        try run("/usr/bin/openssl", arguments)
+        try runBlocking("/usr/bin/openssl", arguments)
     }
 }
 
-/// Runs a command to completion and returns its standard output; throws on a non-zero exit.
+/// Runs a command to completion on a thread of its own and returns its standard output; throws on a
+/// non-zero exit.
 @discardableResult
-public func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) throws -> String {
+public func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) async throws -> String {
+    try await onOwnThread { try runBlocking(executable, arguments, stdin: stdin) }
+}
+
+@discardableResult
+func runBlocking(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

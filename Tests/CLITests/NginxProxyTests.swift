@@ -13,45 +13,16 @@ struct NginxProxyTests {
     @Test("a notification through nginx over HTTPS is stored; private paths are not exposed")
     func throughNginx() async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let pki = try await TestPKI(in: dir.appendingPathComponent("pki"))
             let config = try writeTestConfig(in: dir)
             let serve = try ChildProcess(try TestBinaries.require("activityhook"), ["serve", "--config", config, "--log-level", "error"])
             let ready = try #require(await serve.waitForLine { $0.hasPrefix("activityhook ready") })
             let servePort = ready.split(separator: " ").first { $0.hasPrefix("listen=") }!.split(separator: ":").last!
-            let proxyPort = try SilentListener().port  // a free port: bound, then released for nginx
-            let locations = repositoryRoot.appendingPathComponent("webhook-config/nginx/activityhook-locations.conf").path
-            let conf = """
-                \(getuid() == 0 ? "user root;" : "")
-                worker_processes 1;
-                error_log \(dir.path)/nginx-error.log;
-                pid \(dir.path)/nginx.pid;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path \(dir.path)/body; proxy_temp_path \(dir.path)/proxy;
-                    fastcgi_temp_path \(dir.path)/fcgi; uwsgi_temp_path \(dir.path)/uwsgi; scgi_temp_path \(dir.path)/scgi;
-                    upstream activityhook { server 127.0.0.1:\(servePort); keepalive 8; }
-                    server {
-                        listen 127.0.0.1:\(proxyPort) ssl;
-                        ssl_certificate \(pki.serverCertificate);
-                        ssl_certificate_key \(pki.serverKey);
-                        include \(locations);
-                    }
-                }
-                """
-            try conf.write(toFile: dir.appendingPathComponent("nginx.conf").path, atomically: true, encoding: .utf8)
-            let proxy = try ChildProcess(URL(fileURLWithPath: Self.nginx),
-                                         ["-p", dir.path, "-c", dir.appendingPathComponent("nginx.conf").path, "-g", "daemon off;"])
+            let (proxy, proxyPort) = try await Self.startNginx(in: dir, upstreamPort: String(servePort), pki: pki)
             defer { proxy.signal(SIGQUIT) }
             let client = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: pki.caCertificate))
             defer { client.shutdown() }
             let base = "https://127.0.0.1:\(proxyPort)"
-            // nginx is ready once it answers; poll its 404 path with a bounded number of attempts (no sleeps).
-            var up = false
-            for _ in 0..<200 where !up {
-                up = (try? await client.execute(HTTPClientRequest(url: "\(base)/healthz", timeout: .seconds(2))))?.status == 404
-            }
-            try #require(up, "nginx did not come up; see nginx-error.log")
             let tenant = "11111111-2222-3333-4444-555555555555"
             let body = #"[{"tenantId":"\#(tenant)","clientId":"c","contentType":"Audit.General","contentId":"via-nginx","#
                 + #""contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/via-nginx","#
@@ -73,5 +44,46 @@ struct NginxProxyTests {
             await database.close()
             #expect(rows == 1)
         }
+    }
+
+    /// Starts nginx on a free port and returns once its listening socket is open: nginx logs "start worker
+    /// processes" (notice level, to stderr) after binding, and connections made before a worker accepts
+    /// wait in the backlog. Should the port from ``freePort()`` be taken before nginx binds it, nginx exits
+    /// with "Address already in use" and is started on another one.
+    static func startNginx(in dir: URL, upstreamPort: String, pki: TestPKI) async throws -> (ChildProcess, UInt16) {
+        let locations = repositoryRoot.appendingPathComponent("webhook-config/nginx/activityhook-locations.conf").path
+        for _ in 0..<5 {
+            let proxyPort = try freePort()
+            let conf = """
+                \(getuid() == 0 ? "user root;" : "")
+                worker_processes 1;
+                error_log stderr notice;
+                pid \(dir.path)/nginx.pid;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path \(dir.path)/body; proxy_temp_path \(dir.path)/proxy;
+                    fastcgi_temp_path \(dir.path)/fcgi; uwsgi_temp_path \(dir.path)/uwsgi; scgi_temp_path \(dir.path)/scgi;
+                    upstream activityhook { server 127.0.0.1:\(upstreamPort); keepalive 8; }
+                    server {
+                        listen 127.0.0.1:\(proxyPort) ssl;
+                        ssl_certificate \(pki.serverCertificate);
+                        ssl_certificate_key \(pki.serverKey);
+                        include \(locations);
+                    }
+                }
+                """
+            try conf.write(toFile: dir.appendingPathComponent("nginx.conf").path, atomically: true, encoding: .utf8)
+            let proxy = try ChildProcess(URL(fileURLWithPath: Self.nginx),
+                                         ["-p", dir.path, "-c", dir.appendingPathComponent("nginx.conf").path, "-g", "daemon off;"],
+                                         stderrToStdout: true)
+            let line = await proxy.waitForLine { $0.contains("start worker processes") || $0.contains("[emerg]") }
+            if let line, line.contains("start worker processes") { return (proxy, proxyPort) }
+            _ = await proxy.waitForExit()
+            guard let line, line.contains("Address already in use") else {
+                throw TestSupportError("nginx did not start: \(line ?? "no output")")
+            }
+        }
+        throw TestSupportError("nginx found no free port in 5 attempts")
     }
 }

@@ -58,7 +58,7 @@ struct ServeTests {
         try await withTemporaryDirectory { dir in
             let (first, _) = try await self.startServe(dir)
             let config = dir.appendingPathComponent("activityhook.yaml").path
-            let second = try runCLI(["serve", "--config", config, "--log-format", "json"])
+            let second = try await runCLI(["serve", "--config", config, "--log-format", "json"])
             #expect(second.status == 1)
             #expect(second.err.contains("another activityhook serve is running on this ledger"), "\(second.err)")
             first.signal(SIGTERM)

@@ -17,6 +17,9 @@ import Testing
                 await ledger.close()
                 let arguments = ["serve", "--config", env.configPath, "--no-poller", "--watchdog-interval", "0", "--log-format", "json"]
 
+                // Half a second per blob (4 workers, 12 blobs): after the third blob is served, at least a second
+                // of fetching is left, so the kill lands mid-forwarding even on a busy machine.
+                _ = try await env.sim.control("POST", "faults", #"{"faults":[{"endpoint":"blob","kind":"latency","latencyMs":500}]}"#)
                 let first = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
                 // Three blobs fetched: forwarding is under way when the kill lands.
                 try await env.sim.waitFor("blobsServed", atLeast: 3)
@@ -27,6 +30,7 @@ import Testing
                 await doneAtKill.close()
                 #expect(before < notices.count, "every blob was done before the kill (\(before))")
 
+                _ = try await env.sim.control("DELETE", "faults")
                 let second = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
                 defer { second.signal(SIGTERM) }
                 let drained = try await firstLine(of: second, containing: "work queue drained", within: 120)

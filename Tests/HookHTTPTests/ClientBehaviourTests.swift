@@ -38,7 +38,7 @@ struct ClientBehaviourTests {
     @Test("gzip and deflate response bodies are decoded")
     func compression() async throws {
         let plain = Array(String(repeating: "activity record ", count: 2000).utf8)
-        try await withServer(handler: GzipHandler(plain: plain)) { server in
+        try await withServer(handler: await GzipHandler(plain: plain)) { server in
             try await withClient { client in
                 let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
                 #expect(response.status == 200)
@@ -129,12 +129,12 @@ struct ClientBehaviourTests {
 /// Serves a gzip-compressed body made by the `gzip` command, with `Content-Encoding: gzip`.
 struct GzipHandler: HTTPHandler {
     let compressed: [UInt8]
-    init(plain: [UInt8]) {
+    init(plain: [UInt8]) async {
         let directory = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("body")
         _ = FileManager.default.createFile(atPath: file.path, contents: Data(plain))
-        _ = try? run("/bin/gzip", ["-9", file.path])
+        _ = try? await run("/bin/gzip", ["-9", file.path])
         self.compressed = (try? [UInt8](Data(contentsOf: directory.appendingPathComponent("body.gz")))) ?? []
     }
     func head(_ head: HTTPRequestHead) -> HTTPHeadDecision { .readBody(maxBodyBytes: 0) }

@@ -81,7 +81,7 @@ struct ServerLifecycleTests {
             socket.send("POST /echo HTTP/1.1\r\nHost: x\r\nX-Slow: ")
             let clock = ContinuousClock()
             let start = clock.now
-            let received = socket.readAll()  // returns when the server closes the connection
+            let received = await socket.readAll()  // returns when the server closes the connection
             #expect(received.isEmpty)
             #expect(clock.now - start < .seconds(10))
         }
@@ -93,12 +93,12 @@ struct ServerLifecycleTests {
             let first = try RawSocket(port: server.port, readTimeout: 5)
             let second = try RawSocket(port: server.port, readTimeout: 5)
             first.send("GET /inspect HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(first.readStatus() == 200)
+            #expect(await first.readStatus() == 200)
             second.send("GET /inspect HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(second.readStatus() == 200)
+            #expect(await second.readStatus() == 200)
             let third = try RawSocket(port: server.port, readTimeout: 1)
             third.send("GET /inspect HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(third.readStatus() == nil)  // accepted by the kernel, closed by libmicrohttpd
+            #expect(await third.readStatus() == nil)  // accepted by the kernel, closed by libmicrohttpd
         }
     }
 

@@ -16,7 +16,7 @@ struct TLSTests {
     @Test("HTTPS works with the test CA trusted, and fails verification without it")
     func https() async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir)
+            let pki = try await TestPKI(in: dir)
             try await withServer(try self.tlsConfiguration(pki)) { server in
                 let url = "https://127.0.0.1:\(server.port)/inspect"
                 try await withClient(HTTPClientConfiguration(extraCAFile: pki.caCertificate)) { client in
@@ -43,8 +43,8 @@ struct TLSTests {
     @Test("mTLS: a client certificate from the CA is accepted; none, or one from another CA, gets 403")
     func mutualTLS() async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir.appendingPathComponent("good"))
-            let rogue = try TestPKI(in: dir.appendingPathComponent("rogue"), name: "Rogue CA")
+            let pki = try await TestPKI(in: dir.appendingPathComponent("good"))
+            let rogue = try await TestPKI(in: dir.appendingPathComponent("rogue"), name: "Rogue CA")
             try await withServer(try self.tlsConfiguration(pki, clientCA: pki.caCertificate)) { server in
                 let url = "https://127.0.0.1:\(server.port)/inspect"
                 let good = HTTPClientConfiguration(

@@ -27,7 +27,7 @@ import Testing
     @Test(arguments: [(SigningAlgorithm.ps256, TokenEndpoint.v2), (.rs256, .v2), (.ps256, .v1), (.rs256, .v1)])
     func certificateAssertions(algorithm: SigningAlgorithm, endpoint: TokenEndpoint) async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let pki = try await TestPKI(in: dir.appendingPathComponent("pki"))
             let scenario = SimEnv.scenario(extraApps: #","certificateFiles":["\#(pki.clientCertificate)"]"#)
             try await withSim(scenario) { sim in
                 let credential = TenantCredential.certificate(
@@ -113,7 +113,7 @@ import Testing
 
     @Test func certificateAssertionUsesMicrosoftsClock() async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let pki = try await TestPKI(in: dir.appendingPathComponent("pki"))
             let scenario = SimEnv.scenario(extraApps: #","certificateFiles":["\#(pki.clientCertificate)"]"#)
             try await withSim(scenario) { sim in
                 // Microsoft is ten minutes ahead: an assertion made on our clock has already expired there.
@@ -124,7 +124,7 @@ import Testing
                 let skew = ClockSkew()
                 let provider = TokenProvider(settings: sim.tokenSettings(credential: credential), http: sim.http, skew: skew)
                 _ = try await provider.token()
-                #expect(abs(skew.seconds - 600) < 3)
+                #expect(abs(skew.seconds - 600) < 10)
                 #expect(try await sim.counter("tokensRefused") == 1)
                 #expect(try await sim.counter("tokensIssued") == 1)
             }

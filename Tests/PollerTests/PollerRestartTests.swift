@@ -12,8 +12,9 @@ import Testing
             try await withPollSim(PollSim.scenario(settings: #","pageSize":5"#)) { sim in
                 _ = try await sim.client().start("Audit.General", webhook: nil)
                 try await sim.publish(blobs: 300)  // 60 pages of 5
-                // 20 ms per page: the listing takes over a second, so the kill lands inside it.
-                try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"content","kind":"latency","latencyMs":20}]}"#)
+                // 60 ms per page: the listing takes 3.6 s and half of it is left when page 30 is served, so the
+                // kill lands inside it even on a busy machine.
+                try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"content","kind":"latency","latencyMs":60}]}"#)
                 let config = try writeConfig(in: directory, simURL: sim.url, extra: "poller:\n  interval: 1s\n")
                 let statePath = directory.appendingPathComponent("state.sqlite").path
 

@@ -91,7 +91,7 @@ struct BadInputTests {
     func badInput(_ input: BadInput) async throws {
         let ledger = InMemoryLedger()
         try await withReceiver(ledger: ledger, maxBodyBytes: 256 << 10) { server, _ in
-            let status = try rawStatus(server.port, method: input.method, path: input.path, headers: input.headers, body: input.body)
+            let status = try await rawStatus(server.port, method: input.method, path: input.path, headers: input.headers, body: input.body)
             #expect(status == input.status)
             #expect(try await blobCount(ledger) == 0)
         }
@@ -106,7 +106,7 @@ struct BadInputTests {
         try await withReceiver(ledger: ledger) { server, _ in
             let socket = try RawSocket(port: server.port)
             socket.send("POST /activity-webhook HTTP/1.1\r\nHost: r\r\nWebhook-AuthID: \(authId)\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
-            #expect(socket.readStatus() == 413)
+            #expect(await socket.readStatus() == 413)
             #expect(try await blobCount(ledger) == 0)
         }
     }
@@ -121,7 +121,7 @@ struct BadInputTests {
             socket.send(String(body.prefix(10)))  // and then nothing more
             let clock = ContinuousClock()
             let start = clock.now
-            #expect(socket.readAll().isEmpty)
+            #expect(await socket.readAll().isEmpty)
             #expect(clock.now - start < .seconds(10))
             #expect(try await blobCount(ledger) == 0)
         }

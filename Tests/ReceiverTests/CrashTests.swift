@@ -39,12 +39,15 @@ struct CrashTests {
                 let (child, port) = try await self.start(config)
                 let before = acked.withLock { $0.count }
                 let threshold = before + Int.random(in: 150...1200)
-                // 16 connections flood until enough 200s arrived, then the server is killed mid-flood.
+                // 16 connections flood until enough 200s arrived, then the server is killed mid-flood. No request
+                // starts after the kill: the dead server's port could be handed to another test's server, whose
+                // 200s would count as acknowledged here.
+                let killing = KillFlag()
                 await withTaskGroup(of: Void.self) { group in
                     for worker in 0..<16 {
                         group.addTask {
                             var sequence = 0
-                            while !Task.isCancelled {
+                            while !Task.isCancelled && !killing.raised.load(ordering: .acquiring) {
                                 sequence += 1
                                 let ids = (0..<(1 + sequence % 3)).map { "r\(round)-w\(worker)-n\(sequence)-\($0)" }
                                 let request = HTTPClientRequest(
@@ -56,6 +59,7 @@ struct CrashTests {
                         }
                     }
                     await acked.wait(untilCount: threshold)
+                    killing.raised.store(true, ordering: .releasing)
                     child.signal(SIGKILL)
                     _ = await child.waitForExit()
                     group.cancelAll()
@@ -112,4 +116,9 @@ final class AckedSet: Sendable {
             if already { continuation.resume() }
         }
     }
+}
+
+/// Raised just before the SIGKILL; flood workers start no request once it is up.
+final class KillFlag: Sendable {
+    let raised = Atomic<Bool>(false)
 }

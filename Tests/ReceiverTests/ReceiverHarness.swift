@@ -54,14 +54,14 @@ func element(_ contentId: String = "20261129060000000000000000000000001$001", ov
 /// Sends a raw HTTP/1.1 request and returns the response status (nil if the connection closed without one).
 func rawStatus(_ port: UInt16, method: String = "POST", path: String = "/activity-webhook",
                headers: [String] = ["Content-Type: application/json; utf-8", "Webhook-AuthID: \(authId)"],
-               body: [UInt8] = []) throws -> Int? {
+               body: [UInt8] = []) async throws -> Int? {
     let socket = try RawSocket(port: port, readTimeout: 10)
     var head = "\(method) \(path) HTTP/1.1\r\nHost: receiver\r\nConnection: close\r\n"
     for header in headers { head += header + "\r\n" }
     if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
     head += "\r\n"
     socket.send(Array(head.utf8) + body)
-    return socket.readStatus()
+    return await socket.readStatus()
 }
 
 /// Total blobs in the ledger, whatever their state.

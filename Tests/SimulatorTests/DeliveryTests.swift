@@ -3,6 +3,7 @@ import HookHTTPClient
 import HookHTTPServer
 import HookSimulator
 import HookTestSupport
+import SimulatorTestSupport
 import Testing
 
 /// Issue point 4: notification delivery, retries, disabling, expiry, never-notify, HTTPS + mTLS.
@@ -54,13 +55,10 @@ import Testing
                     hook.status.store(500, ordering: .relaxed)
                     _ = try await sim.publish(#"{"tenant":"\#(tenantA)","contentType":"Audit.General","blobs":1}"#)
                     for _ in 0..<4 { _ = try await hook.next() }  // the first try and three retries
-                    var status = ""
-                    for _ in 0..<200 where status != "disabled" {
-                        let list = try #require(try json(try await sim.request("GET", "\(sim.feed())/subscriptions/list", token: token)) as? [[String: Any]])
-                        status = (list.first?["webhook"] as? [String: Any])?["status"] as? String ?? ""
-                        if status != "disabled" { await Task.yield() }
-                    }
-                    #expect(status == "disabled")
+                    // The fourth failure is counted in the same store update that disables the webhook.
+                    #expect(try await waitForSimulatorCounter(url: sim.url, http: sim.client, "notificationsFailed", atLeast: 4))
+                    let list = try #require(try json(try await sim.request("GET", "\(sim.feed())/subscriptions/list", token: token)) as? [[String: Any]])
+                    #expect((list.first?["webhook"] as? [String: Any])?["status"] as? String == "disabled")
                     let failed = (try await sim.counters())["notificationsFailed"] as? [String: Int]
                     #expect(failed?[address] == 4)
                     // /start with the same webhook re-enables it (after a new handshake).
@@ -93,7 +91,7 @@ import Testing
 
     @Test func httpsWebhookWithClientCertificate() async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let pki = try await TestPKI(in: dir.appendingPathComponent("pki"))
             let tls = HTTPServerConfiguration.TLS(
                 certificatePEM: try String(contentsOfFile: pki.serverCertificate, encoding: .utf8),
                 privateKeyPEM: try String(contentsOfFile: pki.serverKey, encoding: .utf8),

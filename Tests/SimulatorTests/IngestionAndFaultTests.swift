@@ -20,7 +20,7 @@ import Testing
                 let big = Array(#"[{"Id":"r3","pad":"\#(String(repeating: "x", count: 600_000))"},{"Id":"r4","pad":"\#(String(repeating: "y", count: 600_000))"}]"#.utf8)
                 #expect(try await sim.request("POST", self.path, token: token, headers: json, body: big).status == 413)
                 // Compressed well under 1 MB, but over 1 MB once inflated: still 413.
-                let gzippedBig = Array(try run("/bin/sh", ["-c", "gzip -c | base64 -w0"], stdin: big).utf8)
+                let gzippedBig = Array(try await run("/bin/sh", ["-c", "gzip -c | base64 -w0"], stdin: big).utf8)
                 let packed = try #require(Data(base64Encoded: String(decoding: gzippedBig, as: UTF8.self)))
                 #expect(packed.count < 100_000)
                 var gzipHeaders = json
@@ -28,7 +28,7 @@ import Testing
                 #expect(try await sim.request("POST", self.path, token: token, headers: gzipHeaders, body: Array(packed)).status == 413)
 
                 let small = Array(#"[{"Id":"r5","text":"\#(String(repeating: "compress me ", count: 2000))"}]"#.utf8)
-                let packedSmall = try #require(Data(base64Encoded: try run("/bin/sh", ["-c", "gzip -c | base64 -w0"], stdin: small)))
+                let packedSmall = try #require(Data(base64Encoded: try await run("/bin/sh", ["-c", "gzip -c | base64 -w0"], stdin: small)))
                 #expect(try await sim.request("POST", self.path, token: token, headers: gzipHeaders, body: Array(packedSmall)).status == 204)
 
                 let management = try await sim.token()

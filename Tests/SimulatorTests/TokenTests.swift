@@ -67,11 +67,11 @@ import Testing
     @Test(arguments: ["RS256", "PS256"])
     func certificateAssertionSignedWithOpenSSL(alg: String) async throws {
         try await withTemporaryDirectory { dir in
-            let pki = try TestPKI(in: dir.appendingPathComponent("pki"))
+            let pki = try await TestPKI(in: dir.appendingPathComponent("pki"))
             let scenario = Sim.scenario(extraApps: #","certificateFiles":["\#(pki.clientCertificate)"]"#)
             try await withSimulator(scenario) { sim in
                 let audience = "https://login.microsoftonline.com/\(tenantA)/oauth2/v2.0/token"
-                let assertion = try OpenSSLJWT.sign(alg: alg, certificate: pki.clientCertificate, key: pki.clientKey, directory: dir,
+                let assertion = try await OpenSSLJWT.sign(alg: alg, certificate: pki.clientCertificate, key: pki.clientKey, directory: dir,
                                                     claims: OpenSSLJWT.claims(audience: audience, client: appA, jti: UUID().uuidString))
                 let form = "grant_type=client_credentials&client_id=\(appA)&scope=\(formEncode("https://manage.office.com/.default"))"
                     + "&client_assertion_type=\(formEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))&client_assertion=\(assertion)"
@@ -87,12 +87,12 @@ import Testing
                 let replay = try await sim.request("POST", "/\(tenantA)/oauth2/v2.0/token", body: Array(form.utf8))
                 #expect(replay.status == 401)
                 // A wrong audience and an expired assertion are refused.
-                let badAudience = try OpenSSLJWT.sign(alg: alg, certificate: pki.clientCertificate, key: pki.clientKey, directory: dir,
+                let badAudience = try await OpenSSLJWT.sign(alg: alg, certificate: pki.clientCertificate, key: pki.clientKey, directory: dir,
                                                       claims: OpenSSLJWT.claims(audience: "https://example.com/token", client: appA, jti: UUID().uuidString))
                 let refused = try await sim.request("POST", "/\(tenantA)/oauth2/v2.0/token",
                                                     body: Array(form.replacingOccurrences(of: assertion, with: badAudience).utf8))
                 #expect((try json(refused) as? [String: Any])?["error_codes"] as? [Int] == [700_023])
-                let expired = try OpenSSLJWT.sign(alg: alg, certificate: pki.clientCertificate, key: pki.clientKey, directory: dir,
+                let expired = try await OpenSSLJWT.sign(alg: alg, certificate: pki.clientCertificate, key: pki.clientKey, directory: dir,
                                                   claims: OpenSSLJWT.claims(audience: audience, client: appA, jti: UUID().uuidString, offset: -3600))
                 let late = try await sim.request("POST", "/\(tenantA)/oauth2/v2.0/token",
                                                  body: Array(form.replacingOccurrences(of: assertion, with: expired).utf8))
@@ -135,9 +135,9 @@ enum OpenSSLJWT {
         return #"{"aud":"\#(audience)","iss":"\#(client)","sub":"\#(client)","jti":"\#(jti)","nbf":\#(now - 60),"iat":\#(now - 60),"exp":\#(now + 540)}"#
     }
 
-    static func sign(alg: String, certificate: String, key: String, directory: URL, claims: String) throws -> String {
+    static func sign(alg: String, certificate: String, key: String, directory: URL, claims: String) async throws -> String {
         let digest = alg == "RS256" ? "-sha1" : "-sha256"
-        let fingerprint = try run("/usr/bin/openssl", ["x509", "-in", certificate, "-noout", "-fingerprint", digest])
+        let fingerprint = try await run("/usr/bin/openssl", ["x509", "-in", certificate, "-noout", "-fingerprint", digest])
         let hex = fingerprint.split(separator: "=").last.map { $0.replacingOccurrences(of: ":", with: "").trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         var thumbprint = Data()
         var index = hex.startIndex
@@ -155,7 +155,7 @@ enum OpenSSLJWT {
         try input.write(toFile: inputFile, atomically: true, encoding: .utf8)
         var arguments = ["dgst", "-sha256", "-sign", key, "-out", signatureFile]
         if alg == "PS256" { arguments += ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32"] }
-        try run("/usr/bin/openssl", arguments + [inputFile])
+        try await run("/usr/bin/openssl", arguments + [inputFile])
         return input + "." + (try Data(contentsOf: URL(fileURLWithPath: signatureFile))).base64URL
     }
 }
