@@ -20,4 +20,21 @@ extension LedgerSchema {
         -- Counts only unparseable bodies, so a sink outage never makes a blob dead.
         ALTER TABLE blobs ADD COLUMN parse_failures INTEGER NOT NULL DEFAULT 0;
         """)
+
+    /// Migration 5: the newest claims, appended in arrival order and merged into `record_claims` in key
+    /// order (see ``RecentClaims``).
+    static let recentClaims = SQLiteMigration(version: 5, name: "recent record claims", sql: """
+        -- Each claim is appended to the last page, so a commit of a thousand claims writes a handful of pages
+        -- instead of a thousand scattered ones. Merged into record_claims a sorted chunk at a time, then
+        -- deleted up to the last merged id. The ledger hands out the ids itself, rising for as long as it
+        -- runs, so a deletion (released claims) can never let a new claim take an id inside a range being
+        -- merged (and no AUTOINCREMENT bookkeeping is paid per insert). The same key is never here and in
+        -- record_claims with different owners.
+        CREATE TABLE recent_claims (
+            id          INTEGER PRIMARY KEY,
+            bucket      INTEGER NOT NULL,
+            record_id   NOT NULL,
+            blob_id     INTEGER NOT NULL
+        );
+        """)
 }

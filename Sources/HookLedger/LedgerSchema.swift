@@ -61,6 +61,7 @@ enum LedgerSchema {
             );
             """),
         LedgerSchema.recordClaims,
+        LedgerSchema.recentClaims,
     ]
 }
 

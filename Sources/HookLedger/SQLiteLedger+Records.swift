@@ -1,4 +1,5 @@
 import Foundation
+import HookRecords
 import HookSQLite
 
 /// Record claims, parse failures, lease renewal, replay and per-sink backlog (issue 6) on SQLite.
@@ -21,11 +22,13 @@ extension SQLiteLedger {
     /// Not fsynced on its own (`relaxedTransaction`): a claim lost to a power cut can only let a duplicate
     /// through, never lose a record (the blob re-claims its Ids when retried), and the next synced commit
     /// (a notification, a blob's sink acceptance) makes it durable before anything depends on it.
-    static func commitClaims(_ batches: [GroupCommit<ClaimRequest, [Bool]>.Batch], _ connection: SQLiteConnection) throws -> [[Bool]] {
-        try connection.relaxedTransaction {
-            // Both statements once per group, not per record.
-            let insert = try connection.prepare(
-                "INSERT INTO record_claims (bucket, record_id, blob_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+    static func commitClaims(_ batches: [GroupCommit<ClaimRequest, [Bool]>.Batch], _ connection: SQLiteConnection,
+                             _ recent: RecentClaims) throws -> [[Bool]] {
+        try recent.loadIfNeeded(connection)
+        var change = RecentClaims.Change(nextId: recent.nextId)
+        let answers = try connection.relaxedTransaction {
+            // The statements once per group, not per record.
+            let append = try connection.prepare("INSERT INTO recent_claims (id, bucket, record_id, blob_id) VALUES (?, ?, ?, ?)")
             let owner = try connection.prepare("SELECT blob_id FROM record_claims WHERE bucket = ? AND record_id = ?")
             let requests = batches.flatMap(\.items)
             var entries: [(key: BucketedClaimKey, request: Int, index: Int)] = []
@@ -35,7 +38,7 @@ extension SQLiteLedger {
                     entries.append((BucketedClaimKey(bucket: claim.bucket(now: request.now), key: RecordClaimKey(claim.id)), number, index))
                 }
             }
-            // Keys in sorted order, so consecutive inserts walk neighbouring B-tree pages.
+            // Keys in sorted order, so the look-ups in record_claims walk neighbouring B-tree pages.
             entries.sort { ($0.key, $0.request, $0.index) < ($1.key, $1.request, $1.index) }
             var duplicate = requests.map { [Bool](repeating: false, count: $0.claims.count) }
             for (position, entry) in entries.enumerated() {
@@ -44,19 +47,25 @@ extension SQLiteLedger {
                     duplicate[entry.request][entry.index] = true
                     continue
                 }
-                let bucket = SQLiteValue.integer(entry.key.bucket)
-                let value = entry.key.key.sqliteValue
                 let blobId = requests[entry.request].blobId
-                // Most records are new: one statement for them, a look-up only for one already claimed (by
-                // another blob, or by an earlier window of this group).
-                try insert.bind([bucket, value, .integer(blobId)])
-                try insert.run()
-                if connection.changes == 1 { continue }
-                try owner.bind([bucket, value])
-                let claimedBy = try owner.step() ? owner.int64(at: 0) : nil
-                owner.reset()
-                duplicate[entry.request][entry.index] = claimedBy != blobId
+                // The owner: claimed earlier in this group, a recent claim, or one already merged.
+                var claimedBy = change.added[entry.key] ?? recent.owner(of: entry.key)
+                let value = entry.key.key.sqliteValue
+                if claimedBy == nil {
+                    try owner.bind([.integer(entry.key.bucket), value])
+                    claimedBy = try owner.step() ? owner.int64(at: 0) : nil
+                    owner.reset()
+                }
+                if let claimedBy {
+                    duplicate[entry.request][entry.index] = claimedBy != blobId
+                } else {
+                    try append.bind([.integer(change.nextId), .integer(entry.key.bucket), value, .integer(blobId)])
+                    try append.run()
+                    change.added[entry.key] = blobId
+                    change.nextId += 1
+                }
             }
+            try recent.planMerge(&change, connection)
             // Each caller's answer: its requests' flags, in order (`claimRecords` submits one per call).
             var next = 0
             return batches.map { batch in
@@ -64,6 +73,8 @@ extension SQLiteLedger {
                 return duplicate[next..<next + batch.items.count].flatMap { $0 }
             }
         }
+        recent.apply(change)
+        return answers
     }
 
     public func pruneRecordClaims(before: Date) async throws -> Int {
@@ -71,18 +82,27 @@ extension SQLiteLedger {
         var total = 0
         // Small transactions, so a large prune never holds the write lock against the receiver for long. The
         // bucket leads the key: each chunk is a range at the start of the tree.
+        let recent = self.recent
         while true {
-            let deleted = try await self.database.write { connection in
-                try connection.transaction(.immediate) {
+            let (deleted, more) = try await self.database.write { connection in
+                try recent.loadIfNeeded(connection)
+                let held = recent.count
+                let merged = try connection.transaction(.immediate) {
                     try connection.run("""
                         DELETE FROM record_claims WHERE (bucket, record_id) IN
                             (SELECT bucket, record_id FROM record_claims WHERE bucket < ? LIMIT 5000)
                         """, [.integer(cutoff)])
-                    return connection.changes
+                    let merged = connection.changes
+                    // The recent claims are few (at most about two merge runs): one statement. Its count would
+                    // include rows a running merge has already copied, so the claims in memory are counted.
+                    try connection.run("DELETE FROM recent_claims WHERE bucket < ?", [.integer(cutoff)])
+                    return merged
                 }
+                recent.prune(before: cutoff)
+                return (merged + held - recent.count, merged == 5000)
             }
             total += deleted
-            if deleted < 5000 { return total }
+            if !more { return total }
         }
     }
 
@@ -173,6 +193,15 @@ extension SQLiteLedger {
 }
 
 extension RecordClaimKey {
+    /// The key a column value holds, nil for a value that is neither 16 bytes nor text.
+    init?(_ value: SQLiteValue) {
+        switch value {
+        case .blob(let bytes): guard let guid = RecordGUID(bytes: bytes) else { return nil }; self = .guid(guid)
+        case .text(let text): self = .text(text)
+        default: return nil
+        }
+    }
+
     /// The column value: 16 bytes for a GUID, text otherwise.
     var sqliteValue: SQLiteValue {
         switch self {

@@ -65,15 +65,21 @@ extension SQLiteLedger {
     /// so a later blob holding the same record still delivers it.
     private func finish(_ blob: LeasedBlob, _ assignments: String, _ values: [SQLiteValue],
                         releasingClaims: Bool = false) async throws -> Bool {
-        try await self.database.write { connection in
-            try connection.transaction(.immediate) {
+        let recent = self.recent
+        return try await self.database.write { connection in
+            let finished = try connection.transaction(.immediate) {
                 try connection.run(
                     "UPDATE blobs SET \(assignments) WHERE id = ? AND state = 'leased' AND attempts = ?",
                     values + [.integer(blob.id), .integer(Int64(blob.attempt))])
                 guard connection.changes == 1 else { return false }
-                if releasingClaims { try connection.run("DELETE FROM record_claims WHERE blob_id = ?", [.integer(blob.id)]) }
+                if releasingClaims {
+                    try connection.run("DELETE FROM record_claims WHERE blob_id = ?", [.integer(blob.id)])
+                    try connection.run("DELETE FROM recent_claims WHERE blob_id = ?", [.integer(blob.id)])
+                }
                 return true
             }
+            if finished && releasingClaims { recent.release(blobId: blob.id) }
+            return finished
         }
     }
 

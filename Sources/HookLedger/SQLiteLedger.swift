@@ -11,6 +11,8 @@ public final class SQLiteLedger: Ledger {
     private let recorder: GroupCommit<RecordRequest, RecordOutcome>
     /// The forwarder's record claims, from every busy worker at once (see ``commitClaims(_:_:)``).
     let claimer: GroupCommit<ClaimRequest, [Bool]>
+    /// The newest claims, in memory and appended on disk, merged into `record_claims` in key order.
+    let recent: RecentClaims
     /// Rung whenever a commit added new blobs (or a replay re-queued some), so idle workers in this
     /// process start at once; work added by another process (`backfill`) is found at their next idle check.
     public let newWork = WorkSignal()
@@ -21,10 +23,12 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?) {
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, claimMerge: ClaimMergeSettings) {
         self.database = database
         self.checkpointer = checkpointer
-        self.claimer = GroupCommit(database: database) { connection, batches in try Self.commitClaims(batches, connection) }
+        let recent = RecentClaims(settings: claimMerge)
+        self.recent = recent
+        self.claimer = GroupCommit(database: database) { connection, batches in try Self.commitClaims(batches, connection, recent) }
         self.recorder = GroupCommit(database: database) { connection, batches in
             try connection.transaction(.immediate) {
                 // Both statements are looked up once per group commit, not once per caller.
@@ -47,11 +51,14 @@ public final class SQLiteLedger: Ledger {
     ///   database file themselves (a checkpoint of a large ledger can take tens of milliseconds, and the
     ///   commit that triggers it holds up every notification waiting behind it); the owner calls
     ///   ``checkpointInBackground()`` periodically instead, which runs on a second connection and thread.
-    public static func open(path: String, backgroundCheckpoints: Bool = false) async throws -> SQLiteLedger {
+    /// - Parameter claimMerge: how many claims are held before a merge, and merged per commit (tests make
+    ///   merges happen after a few claims).
+    public static func open(path: String, backgroundCheckpoints: Bool = false,
+                            claimMerge: ClaimMergeSettings = ClaimMergeSettings()) async throws -> SQLiteLedger {
         let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
         let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
-        return SQLiteLedger(database: database, checkpointer: checkpointer)
+        return SQLiteLedger(database: database, checkpointer: checkpointer, claimMerge: claimMerge)
     }
 
     /// Copies committed WAL pages into the database file from the checkpoint connection, without blocking

@@ -16,6 +16,13 @@ public struct RecordGUID: Hashable, Comparable, Sendable {
         self = parsed
     }
 
+    /// The GUID whose 16 bytes (in text order) are `bytes`, as ``bytes`` gives them; nil for another length.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
+        self.high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        self.low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     private init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -23,10 +30,8 @@ public struct RecordGUID: Hashable, Comparable, Sendable {
 
     /// The 16 bytes, in text order.
     public var bytes: [UInt8] {
-        (0..<16).map { index in
-            let word = index < 8 ? self.high : self.low
-            return UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (index % 8)))
-        }
+        // Two big-endian words, laid out one after the other: the bytes in text order, copied once.
+        withUnsafeBytes(of: (self.high.bigEndian, self.low.bigEndian)) { Array($0) }
     }
 
     public static func < (lhs: RecordGUID, rhs: RecordGUID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }

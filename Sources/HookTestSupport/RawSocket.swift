@@ -50,6 +50,18 @@ public final class RawSocket: @unchecked Sendable {
         await onOwnThread { self.readAllBlocking(limit: limit) }
     }
 
+    /// ``readAll(limit:)``, and how long the read took, timed on the reading thread: a test's own clock
+    /// would also count the wait for a free thread of the pool to resume it, which on a loaded 2-core
+    /// machine has taken seconds.
+    public func readAllTimed(limit: Int = 1 << 20) async -> (bytes: [UInt8], elapsed: Duration) {
+        await onOwnThread {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let bytes = self.readAllBlocking(limit: limit)
+            return (bytes, clock.now - start)
+        }
+    }
+
     /// Reads one HTTP response head and returns its status code (nil if none arrived).
     public func readStatus() async -> Int? {
         await onOwnThread { self.readStatusBlocking() }

@@ -5,15 +5,18 @@ import Testing
 
 /// The same contract, run against the SQLite ledger (in its own temp dir) and the in-memory one.
 enum LedgerKind: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite, memory
+    /// `sqliteMerging`: record claims are merged after every 3 (2 per commit), so the contract is checked
+    /// with claims in every stage: recent, frozen for a merge, and merged.
+    case sqlite, sqliteMerging, memory
     var testDescription: String { self.rawValue }
 
     func withLedger(_ body: (any Ledger) async throws -> Void) async throws {
         switch self {
         case .memory: try await body(InMemoryLedger())
-        case .sqlite:
+        case .sqlite, .sqliteMerging:
             try await withTemporaryDirectory { dir in
-                let ledger = try await SQLiteLedger.open(path: dir.appendingPathComponent("state.sqlite").path)
+                let merge = self == .sqlite ? ClaimMergeSettings() : ClaimMergeSettings(mergeThreshold: 3, chunk: 2)
+                let ledger = try await SQLiteLedger.open(path: dir.appendingPathComponent("state.sqlite").path, claimMerge: merge)
                 try await body(ledger)
                 await ledger.close()
             }
