@@ -46,17 +46,17 @@ struct NginxProxyTests {
         }
     }
 
-    /// Starts nginx on a free port and returns once its listening socket is open: nginx logs "start worker
-    /// processes" (notice level, to stderr) after binding, and connections made before a worker accepts
-    /// wait in the backlog. Should the port from ``freePort()`` be taken before nginx binds it, nginx exits
+    /// Starts nginx on a free port and returns once its listening socket is open: nginx logs its
+    /// "getrlimit(RLIMIT_NOFILE)" notice (to stderr) after binding, and connections made before it accepts
+    /// wait in the backlog. One process (`master_process off`): a worker cannot outlive the test when the
+    /// process is killed. Should the port from ``freePort()`` be taken before nginx binds it, nginx exits
     /// with "Address already in use" and is started on another one.
     static func startNginx(in dir: URL, upstreamPort: String, pki: TestPKI) async throws -> (ChildProcess, UInt16) {
         let locations = repositoryRoot.appendingPathComponent("webhook-config/nginx/activityhook-locations.conf").path
         for _ in 0..<5 {
             let proxyPort = try freePort()
             let conf = """
-                \(getuid() == 0 ? "user root;" : "")
-                worker_processes 1;
+                master_process off;
                 error_log stderr notice;
                 pid \(dir.path)/nginx.pid;
                 events { worker_connections 64; }
@@ -77,8 +77,8 @@ struct NginxProxyTests {
             let proxy = try ChildProcess(URL(fileURLWithPath: Self.nginx),
                                          ["-p", dir.path, "-c", dir.appendingPathComponent("nginx.conf").path, "-g", "daemon off;"],
                                          stderrToStdout: true)
-            let line = await proxy.waitForLine { $0.contains("start worker processes") || $0.contains("[emerg]") }
-            if let line, line.contains("start worker processes") { return (proxy, proxyPort) }
+            let line = await proxy.waitForLine { $0.contains("getrlimit(RLIMIT_NOFILE)") || $0.contains("[emerg]") }
+            if let line, line.contains("getrlimit") { return (proxy, proxyPort) }
             _ = await proxy.waitForExit()
             guard let line, line.contains("Address already in use") else {
                 throw TestSupportError("nginx did not start: \(line ?? "no output")")
