@@ -95,8 +95,10 @@ final class RecentClaims: @unchecked Sendable {
     /// freeze `live` once it reaches the threshold.
     func planMerge(_ change: inout Change, _ connection: SQLiteConnection) throws {
         if self.frozenUpTo > 0 {
-            let backlog = self.live.count + change.added.count - self.settings.mergeThreshold
-            let end = min(self.frozen.count, self.next + max(self.settings.chunk, backlog))
+            // At least as many as this commit added: the merge keeps pace with new claims, so the frozen run is
+            // gone before `live` reaches the threshold again, and each commit's extra work is in proportion to
+            // its own (a webhook commit queued behind it waits milliseconds, not a whole merge).
+            let end = min(self.frozen.count, self.next + max(self.settings.chunk, change.added.count))
             let insert = try connection.prepare(
                 "INSERT INTO record_claims (bucket, record_id, blob_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             for (key, owner) in self.frozen[self.next..<end] {
@@ -161,11 +163,11 @@ final class RecentClaims: @unchecked Sendable {
 public struct ClaimMergeSettings: Sendable {
     /// Claims held before they are frozen and merged into `record_claims`.
     public var mergeThreshold: Int
-    /// Claims merged per claims commit while a merge runs (more while new claims exceed the threshold).
+    /// Claims merged per claims commit while a merge runs (more when the commit added more).
     public var chunk: Int
 
     /// The defaults keep at most about two runs of 32,768 claims in memory (about 4 MB at the peak).
-    public init(mergeThreshold: Int = 32_768, chunk: Int = 4_096) {
+    public init(mergeThreshold: Int = 32_768, chunk: Int = 2_048) {
         self.mergeThreshold = max(1, mergeThreshold)
         self.chunk = max(1, chunk)
     }

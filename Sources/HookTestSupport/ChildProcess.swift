@@ -71,14 +71,21 @@ public final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Splits a file descriptor's bytes into lines; used from one thread at a time.
+/// Splits a file descriptor's bytes into lines.
 final class LineReader: @unchecked Sendable {
-    // Invariant: only one thread calls nextLine at a time (ChildProcess reads sequentially).
+    // Invariant: `buffer` is only touched under `lock`. Tests read sequentially, but a wait abandoned at a
+    // deadline leaves its thread reading until the (killed) child's output ends, and a later wait must not
+    // share the buffer with it meanwhile.
     private let fd: Int32
+    private let lock = NSLock()
     private var buffer: [UInt8] = []
     init(fd: Int32) { self.fd = fd }
 
     func nextLine() -> String? {
+        self.lock.withLock { self.nextLineLocked() }
+    }
+
+    private func nextLineLocked() -> String? {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             if let newline = self.buffer.firstIndex(of: 0x0A) {
