@@ -35,7 +35,7 @@ final class RecentClaims: @unchecked Sendable {
 
     init(settings: ClaimMergeSettings) { self.settings = settings }
 
-    /// Claims held in memory (live and not yet merged), for tests and metrics.
+    /// Claims held in memory (live and not yet merged).
     var count: Int { self.live.count + self.frozen.count - self.next }
 
     /// Reads `recent_claims` into memory on first use (a CLI process that never claims never pays for it).
@@ -87,7 +87,7 @@ final class RecentClaims: @unchecked Sendable {
         var nextId: Int64
         var mergedTo: Int?
         var mergeFinished = false
-        /// Set when `live` (with `added`) is frozen for the next merge: the last rowid it covers.
+        /// Set when `live` (with `added`) is frozen for the next merge: the last id it covers.
         var freezeUpTo: Int64?
     }
 
@@ -107,7 +107,7 @@ final class RecentClaims: @unchecked Sendable {
             }
             change.mergedTo = end
             if end == self.frozen.count {
-                // Rowids are never reused (AUTOINCREMENT), so this range holds only frozen rows.
+                // Ids only rise while the process runs (``nextId``), so this range holds only frozen rows.
                 try connection.run("DELETE FROM recent_claims WHERE id <= ?", [.integer(self.frozenUpTo)])
                 change.mergeFinished = true
             }
