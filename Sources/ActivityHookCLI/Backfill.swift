@@ -90,12 +90,11 @@ struct BackfillProgress {
 
     func show(_ report: PollReport) {
         guard self.enabled else { return }
-        FileHandle.standardError.write(Data(
-            "\rwindows \(report.windows)  pages \(report.pages)  blobs queued \(report.newBlobs)  known \(report.knownBlobs)   ".utf8))
+        StandardError.write("\rwindows \(report.windows)  pages \(report.pages)  blobs queued \(report.newBlobs)  known \(report.knownBlobs)   ")
     }
 
     func clear() {
         guard self.enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StandardError.write("\r\u{1B}[K")
     }
 }

@@ -35,5 +35,5 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+    StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
 }

@@ -55,6 +55,10 @@ public final class ChildProcess: @unchecked Sendable {
 
     public func signal(_ signal: Int32) { kill(self.process.processIdentifier, signal) }
 
+    /// Closes the reading end of the child's output, as a log collector that died would: the child's next
+    /// write fails (EPIPE, or SIGPIPE if it does not ignore it). No wait for a line may be running.
+    public func closeOutput() { try? self.stdoutPipe.fileHandleForReading.close() }
+
     /// Waits for exit on a dedicated thread and returns the termination status.
     public func waitForExit() async -> Int32 {
         let process = self.process

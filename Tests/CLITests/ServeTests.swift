@@ -53,6 +53,32 @@ struct ServeTests {
         }
     }
 
+    @Test("a log reader that goes away does not stop serve: it still takes notifications and exits 0 on SIGTERM",
+          arguments: [false, true])
+    func logReaderGone(json: Bool) async throws {
+        try await withTemporaryDirectory { dir in
+            let config = try writeTestConfig(in: dir)
+            let child = try ChildProcess(try TestBinaries.require("activityhook"),
+                                         ["serve", "--config", config, "--log-format", json ? "json" : "human"], stderrToStdout: true)
+            let ready = try #require(await child.waitForLine { $0.hasPrefix("activityhook ready") })
+            let base = "http://" + ready.split(separator: " ").first { $0.hasPrefix("listen=") }!.dropFirst("listen=".count)
+                .split(separator: ",")[0]
+            child.closeOutput()  // every later log line fails with EPIPE (serve ignores SIGPIPE)
+            let client = try HTTPClient()
+            defer { client.shutdown() }
+            let tenant = "11111111-2222-3333-4444-555555555555"
+            let body = #"[{"tenantId":"\#(tenant)","clientId":"c","contentType":"Audit.General","contentId":"after-close","#
+                + #""contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/after-close","#
+                + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}]"#
+            let response = try await client.execute(HTTPClientRequest(
+                method: "POST", url: "\(base)/activity-webhook",
+                headers: ["Content-Type": "application/json", "Webhook-AuthID": "test-auth-id-0123456789"], body: Array(body.utf8)))
+            #expect(response.status == 200)
+            child.signal(SIGTERM)  // shutting down logs several lines
+            #expect(await child.waitForExit() == 0)
+        }
+    }
+
     @Test("a second serve on the same ledger is refused while the first runs, and allowed once it stopped")
     func oneServePerLedger() async throws {
         try await withTemporaryDirectory { dir in
