@@ -23,13 +23,7 @@ struct NginxProxyTests {
             let client = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: pki.caCertificate))
             defer { client.shutdown() }
             let base = "https://127.0.0.1:\(proxyPort)"
-            let tenant = "11111111-2222-3333-4444-555555555555"
-            let body = #"[{"tenantId":"\#(tenant)","clientId":"c","contentType":"Audit.General","contentId":"via-nginx","#
-                + #""contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/via-nginx","#
-                + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}]"#
-            let response = try await client.execute(HTTPClientRequest(
-                method: "POST", url: "\(base)/activity-webhook",
-                headers: ["Content-Type": "application/json; utf-8", "Webhook-AuthID": "test-auth-id-0123456789"], body: Array(body.utf8)))
+            let response = try await postNotification(client, base: base, contentId: "via-nginx")
             #expect(response.status == 200)
             #expect(try await client.execute(HTTPClientRequest(url: "\(base)/metrics")).status == 404)
             #expect(try await client.execute(HTTPClientRequest(url: "\(base)/activity-webhook")).status == 403)

@@ -66,13 +66,7 @@ struct ServeTests {
             child.closeOutput()  // every later log line fails with EPIPE (serve ignores SIGPIPE)
             let client = try HTTPClient()
             defer { client.shutdown() }
-            let tenant = "11111111-2222-3333-4444-555555555555"
-            let body = #"[{"tenantId":"\#(tenant)","clientId":"c","contentType":"Audit.General","contentId":"after-close","#
-                + #""contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/after-close","#
-                + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}]"#
-            let response = try await client.execute(HTTPClientRequest(
-                method: "POST", url: "\(base)/activity-webhook",
-                headers: ["Content-Type": "application/json", "Webhook-AuthID": "test-auth-id-0123456789"], body: Array(body.utf8)))
+            let response = try await postNotification(client, base: base, contentId: "after-close")
             #expect(response.status == 200)
             child.signal(SIGTERM)  // shutting down logs several lines
             #expect(await child.waitForExit() == 0)
