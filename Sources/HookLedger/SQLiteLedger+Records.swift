@@ -50,20 +50,21 @@ extension SQLiteLedger {
                 let blobId = requests[entry.request].blobId
                 // The owner: claimed earlier in this group, a recent claim, or one already merged.
                 var claimedBy = change.added[entry.key] ?? recent.owner(of: entry.key)
-                let value = entry.key.key.sqliteValue
                 if claimedBy == nil {
+                    let value = entry.key.key.sqliteValue
                     try owner.bind([.integer(entry.key.bucket), value])
                     claimedBy = try owner.step() ? owner.int64(at: 0) : nil
                     owner.reset()
+                    if claimedBy == nil {
+                        // New everywhere: this blob claims it.
+                        try append.bind([.integer(change.nextId), .integer(entry.key.bucket), value, .integer(blobId)])
+                        try append.run()
+                        change.added[entry.key] = blobId
+                        change.nextId += 1
+                        continue
+                    }
                 }
-                if let claimedBy {
-                    duplicate[entry.request][entry.index] = claimedBy != blobId
-                } else {
-                    try append.bind([.integer(change.nextId), .integer(entry.key.bucket), value, .integer(blobId)])
-                    try append.run()
-                    change.added[entry.key] = blobId
-                    change.nextId += 1
-                }
+                duplicate[entry.request][entry.index] = claimedBy != blobId
             }
             try recent.planMerge(&change, connection)
             // Each caller's answer: its requests' flags, in order (`claimRecords` submits one per call).

@@ -37,13 +37,11 @@ public final class ChildProcess: @unchecked Sendable {
         let reader = self.reader
         let pid = self.process.processIdentifier
         return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                Thread.detachNewThread {
-                    while let line = reader.nextLine() {
-                        if match(line) { continuation.resume(returning: line); return }
-                    }
-                    continuation.resume(returning: nil)
+            await onOwnThread { () -> String? in
+                while let line = reader.nextLine() {
+                    if match(line) { return line }
                 }
+                return nil
             }
         } onCancel: {
             kill(pid, SIGKILL)
@@ -62,11 +60,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// Waits for exit on a dedicated thread and returns the termination status.
     public func waitForExit() async -> Int32 {
         let process = self.process
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }
+        return await onOwnThread {
+            process.waitUntilExit()
+            return process.terminationStatus
         }
     }
 
