@@ -101,11 +101,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Management Activity API client: tokens, subscriptions, content, throttling, start guard (issue 5).
+        // Retry policy shared by every HTTP peer: back-off, server-requested waits (clamped, saturating).
+        .target(name: "HookRetry", dependencies: ["HookHTTPTypes"], swiftSettings: swiftSettings),
+        // Entra ID client-credentials tokens (secret or certificate assertion) and the clock skew seen in
+        // `Date` headers; used by the Management API client and the Logs Ingestion sink alike.
+        .target(
+            name: "HookEntraAuth",
+            dependencies: ["HookHTTPClient", "HookCrypto", "HookConfig", "HookJSON", "HookRetry",
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Management Activity API client: subscriptions, content, throttling, start guard (issue 5).
         .target(
             name: "HookManagementAPI",
             dependencies: [
                 "HookHTTPClient", "HookCrypto", "HookConfig", "HookJSON", "HookLedger", "HookMetrics",
+                "HookRetry", "HookEntraAuth",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -115,7 +126,7 @@ let package = Package(
         .target(
             name: "HookPoller",
             dependencies: [
-                "HookManagementAPI", "HookLedger", "HookMetrics", "HookJSON",
+                "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookLedger", "HookMetrics", "HookJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -125,7 +136,7 @@ let package = Package(
         .target(
             name: "HookSinks",
             dependencies: [
-                "HookHTTPClient", "HookHTTPTypes", "HookManagementAPI", "HookConfig", "HookRecords", "HookMetrics",
+                "HookHTTPClient", "HookHTTPTypes", "HookRetry", "HookEntraAuth", "HookConfig", "HookRecords", "HookMetrics",
                 "HookCompression", "HookJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,7 +146,7 @@ let package = Package(
         .target(
             name: "HookForwarder",
             dependencies: [
-                "HookLedger", "HookSinks", "HookManagementAPI", "HookRecords", "HookMetrics", "HookConfig", "HookHTTPClient",
+                "HookLedger", "HookSinks", "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookRecords", "HookMetrics", "HookConfig", "HookHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -157,7 +168,7 @@ let package = Package(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
-                "HookManagementAPI", "HookPoller", "HookSinks", "HookForwarder",
+                "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookPoller", "HookSinks", "HookForwarder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -197,7 +208,7 @@ let package = Package(
         // The in-process simulator runner shared by the test targets that talk to Microsoft's side.
         .target(
             name: "SimulatorTestSupport",
-            dependencies: ["HookSimulator", "HookHTTPServer", "HookHTTPClient", "HookManagementAPI", "HookConfig",
+            dependencies: ["HookSimulator", "HookHTTPServer", "HookHTTPClient", "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookConfig",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
@@ -214,6 +225,7 @@ let package = Package(
             dependencies: ["HookSQLite", "SQLiteCrashFixture", "HookTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HookRetryTests", dependencies: ["HookRetry", "HookEntraAuth", "HookHTTPTypes"], swiftSettings: swiftSettings),
         .testTarget(name: "HookJSONTests", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "HookRecordsTests", dependencies: ["HookRecords", "HookJSON", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HookLedgerTests", dependencies: ["HookLedger", "HookSQLite", "HookTestSupport"], swiftSettings: swiftSettings),
@@ -231,14 +243,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ManagementAPITests",
-            dependencies: ["HookManagementAPI", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
+            dependencies: ["HookManagementAPI", "HookEntraAuth", "HookRetry", "HookSimulator", "HookLedger", "HookConfig", "HookHTTPServer", "HookHTTPClient",
                            "HookCrypto", "HookMetrics", "HookJSON", "HookTestSupport", "SimulatorTestSupport", "ActivityHookCLI", "ActivityHookSim",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PollerTests",
-            dependencies: ["HookPoller", "HookManagementAPI", "HookSimulator", "HookLedger", "HookMetrics", "HookHTTPServer",
+            dependencies: ["HookPoller", "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookSimulator", "HookLedger", "HookMetrics", "HookHTTPServer",
                            "HookHTTPClient", "HookConfig", "HookTestSupport", "SimulatorTestSupport", "ActivityHookCLI",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
@@ -252,7 +264,7 @@ let package = Package(
         .testTarget(name: "HookCompressionTests", dependencies: ["HookCompression", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SinkTests",
-            dependencies: ["HookSinks", "HookRecords", "HookConfig", "HookMetrics", "HookHTTPClient", "HookManagementAPI",
+            dependencies: ["HookSinks", "HookRecords", "HookConfig", "HookMetrics", "HookHTTPClient", "HookRetry", "HookEntraAuth",
                            "HookSimulator", "SinkFakes", "SimulatorTestSupport", "HookTestSupport", "HookCompression",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
@@ -260,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "ForwarderTests",
             dependencies: ["HookForwarder", "HookSinks", "HookLedger", "HookRecords", "HookConfig", "HookMetrics",
-                           "HookManagementAPI", "HookHTTPClient", "HookSimulator", "SimulatorTestSupport", "SinkFakes",
+                           "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookHTTPClient", "HookSimulator", "SimulatorTestSupport", "SinkFakes",
                            "HookTestSupport", "ActivityHookCLI", "ActivityHookSim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HookConfig
 import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// `activityhook register`: makes sure every tenant × content type subscription is enabled with our webhook.
 struct Register: AsyncParsableCommand {

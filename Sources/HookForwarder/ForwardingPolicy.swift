@@ -1,5 +1,6 @@
 import Foundation
 import HookConfig
+import HookRetry
 
 /// How the forwarder paces, bounds and retries one blob.
 public struct ForwardingPolicy: Sendable {
@@ -46,12 +47,10 @@ public struct ForwardingPolicy: Sendable {
                            random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> Duration {
         // At least a second, so a `Retry-After: 0` cannot make a worker spin on one blob.
         if let serverRequested { return max(.seconds(1), min(serverRequested, self.maxServerWait)) }
-        let exponent = min(max(attempt - 1, 0), 20)
+        let exponent = attempt <= 1 ? 0 : min(attempt - 1, 20)
         let ceiling = min(Self.seconds(self.retryCap), Self.seconds(self.retryBase) * Double(1 << exponent))
-        return .milliseconds(Int64(ceiling * random(0.5...1.0) * 1000))
+        return Saturating.duration(seconds: ceiling * random(0.5...1.0), limit: self.retryCap)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { Saturating.seconds(duration) }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import HookEntraAuth
+import HookRetry
 import HookHTTPClient
 import HookJSON
 

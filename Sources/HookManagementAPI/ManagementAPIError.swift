@@ -1,4 +1,6 @@
 import Foundation
+import HookEntraAuth
+import HookRetry
 import HookJSON
 
 /// A failed Management Activity API call: the HTTP status, the `{"error":{"code","message"}}` envelope

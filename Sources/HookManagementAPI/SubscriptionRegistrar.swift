@@ -1,4 +1,6 @@
 import Foundation
+import HookEntraAuth
+import HookRetry
 import HookJSON
 
 /// What `register` (and the watchdog) did for one tenant × content type.

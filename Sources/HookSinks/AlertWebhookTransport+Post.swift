@@ -1,5 +1,6 @@
 import HookHTTPClient
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// One webhook POST and what its answer means (sinks.md §3d).
 extension AlertWebhookTransport {

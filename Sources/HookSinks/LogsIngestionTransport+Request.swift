@@ -2,7 +2,8 @@ import Foundation
 import HookCompression
 import HookHTTPClient
 import HookJSON
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// One request to the Logs Ingestion API and what its answer means (sinks.md §2, "Responses").
 extension LogsIngestionTransport {

@@ -1,5 +1,6 @@
 import HookConfig
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// Which Entra ID token the Logs Ingestion sink asks for (sinks.md §2, "Authentication").
 extension LogsIngestionTransport {

@@ -1,7 +1,8 @@
 import Foundation
 import HookConfig
 import HookHTTPClient
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 import Logging
 import Synchronization
 

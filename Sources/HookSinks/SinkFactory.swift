@@ -1,6 +1,7 @@
 import HookConfig
 import HookHTTPClient
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 import HookMetrics
 import Logging
 

@@ -1,4 +1,5 @@
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// How long ``BatchingSink`` keeps retrying one request before it gives the records back to the forwarder.
 ///

@@ -1,6 +1,7 @@
 import HookHTTPClient
 import HookJSON
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// Reads HEC's answers (sinks.md §3a): `200 {"text":"Success","code":0[,"ackId":N]}` is accepted; 503
 /// (code 9, server busy), 429, other 5xx and 408 are retryable, after `Retry-After` when sent; 400, 401,

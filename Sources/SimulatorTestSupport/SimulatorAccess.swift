@@ -2,6 +2,8 @@ import Foundation
 import HookConfig
 import HookHTTPClient
 import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 
 /// Calls the simulator's `/_sim/…` control API: the status, the decoded JSON object (empty when the body is
 /// not one) and the raw body for messages. A GET goes without a body (with one it would go out as POST).

@@ -44,13 +44,18 @@ public final class AlertWebhookFake: Sendable {
     /// Answers the next `count` posts with `status` (and `Retry-After: retryAfterSeconds` when given) and `body`,
     /// without storing them.
     public func failNext(_ count: Int, status: Int, retryAfterSeconds: Int? = nil, body: String = "") {
-        self.handler.state.withLock { $0.failures = Failure(remaining: count, status: status, retryAfter: retryAfterSeconds, body: body) }
+        self.failNext(count, status: status, retryAfter: retryAfterSeconds.map(String.init), body: body)
+    }
+
+    /// The same with any `Retry-After` text, absurd ones included (hostile-peer tests).
+    public func failNext(_ count: Int, status: Int, retryAfter: String?, body: String = "") {
+        self.handler.state.withLock { $0.failures = Failure(remaining: count, status: status, retryAfter: retryAfter, body: body) }
     }
 
     struct Failure {
         var remaining: Int
         var status: Int
-        var retryAfter: Int?
+        var retryAfter: String?
         var body: String
     }
 
@@ -80,7 +85,7 @@ public final class AlertWebhookFake: Sendable {
             }
             if let failure {
                 var response = HTTPResponse.text(failure.status, failure.body)
-                if let seconds = failure.retryAfter { response.headers.add("Retry-After", String(seconds)) }
+                if let text = failure.retryAfter { response.headers.add("Retry-After", text) }
                 return .response(response)
             }
             guard request.headers["Content-Type"]?.lowercased().hasPrefix("application/json") == true else {

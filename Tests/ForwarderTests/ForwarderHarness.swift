@@ -4,6 +4,8 @@ import HookForwarder
 import HookHTTPClient
 import HookLedger
 import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 import HookMetrics
 import HookSinks
 import Logging

@@ -1,6 +1,8 @@
 import Foundation
 import HookConfig
 import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 import Testing
 
 /// The taxonomy table (issue 5 §3), cloud mapping and the small parsers.
@@ -73,7 +75,7 @@ import Testing
         #expect(RetryAfter.parse(header: nil) == nil)
         #expect(RetryAfter.parse(header: "soon") == nil)
         let now = Date(timeIntervalSince1970: 1_795_935_570)
-        #expect(RetryAfter.parse(header: "Sun, 29 Nov 2026 07:00:30 GMT", now: now) == .seconds(60))
+        #expect(RetryAfter.parse(header: "Sun, 29 Nov 2026 07:00:30 GMT", nowSeconds: Int64(now.timeIntervalSince1970)) == .seconds(60))
         #expect(RetryAfter.parse(message: "Too many frequent subscription start requests. Please retry again after 14m 56s")
                 == .seconds(14 * 60 + 56))
         #expect(RetryAfter.parse(message: "Please Retry again after 1h 2m 3s.") == .seconds(3723))
@@ -90,8 +92,10 @@ import Testing
         #expect(policy.delay(attempt: 3, serverRequested: nil, random: { $0.upperBound }) == .seconds(4))
         #expect(policy.delay(attempt: 9, serverRequested: nil, random: { $0.upperBound }) == .seconds(8))
         #expect(policy.delay(attempt: 3, serverRequested: nil, random: { $0.lowerBound }) == .zero)
-        #expect(policy.delay(attempt: 1, serverRequested: .seconds(10), random: { $0.lowerBound }) == .seconds(10))
-        #expect(policy.delay(attempt: 1, serverRequested: .seconds(10), random: { $0.upperBound }) == .seconds(11))
+        // The server's wait is honoured (with up to 10% jitter) but never past the cap.
+        #expect(policy.delay(attempt: 1, serverRequested: .seconds(5), random: { $0.lowerBound }) == .seconds(5))
+        #expect(policy.delay(attempt: 1, serverRequested: .seconds(5), random: { $0.upperBound }) == .milliseconds(5_500))
+        #expect(policy.delay(attempt: 1, serverRequested: .seconds(10), random: { $0.lowerBound }) == .seconds(8))
     }
 
     @Test(arguments: [

@@ -2,6 +2,8 @@ import Foundation
 import HookConfig
 import HookHTTPClient
 @testable import HookManagementAPI
+@testable import HookEntraAuth
+import HookRetry
 import HookTestSupport
 import Testing
 

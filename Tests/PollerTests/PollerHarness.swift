@@ -4,6 +4,8 @@ import HookHTTPClient
 import HookHTTPServer
 import HookLedger
 import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 import HookSimulator
 import HookTestSupport
 import SimulatorTestSupport

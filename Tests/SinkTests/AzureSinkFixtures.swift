@@ -2,7 +2,8 @@ import Foundation
 import HookConfig
 import HookHTTPClient
 import HookJSON
-import HookManagementAPI
+import HookEntraAuth
+import HookRetry
 import HookRecords
 import HookSinks
 import Logging

@@ -1,5 +1,5 @@
+import HookEntraAuth
 import HookConfig
-import HookManagementAPI
 import HookSinks
 import HookTestSupport
 import Testing

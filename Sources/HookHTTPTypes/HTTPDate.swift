@@ -1,4 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An instant from an HTTP `Date` header (IMF-fixdate, RFC 9110 §5.6.7), as seconds since 1970.
+///
+/// Years are read as RFC 9110 writes them, four digits (1970-9999): an absurd year from a peer is
+/// refused rather than carried into arithmetic that could overflow (docs/remote-input.md).
 public struct HTTPDate: Sendable, Equatable, Comparable {
     public var secondsSince1970: Int64
 
@@ -10,7 +17,7 @@ public struct HTTPDate: Sendable, Equatable, Comparable {
         guard parts.count == 6, parts[5] == "GMT",
               let day = Int(parts[1]), (1...31).contains(day),
               let month = Self.months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]), year >= 1970
+              parts[3].utf8.count == 4, let year = Int(parts[3]), (1970...9999).contains(year)
         else { return nil }
         let clock = parts[4].split(separator: ":")
         guard clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
@@ -19,6 +26,9 @@ public struct HTTPDate: Sendable, Equatable, Comparable {
         let days = Self.daysFromCivil(year: year, month: month + 1, day: day)
         self.secondsSince1970 = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
+
+    /// This machine's clock, in whole seconds since 1970.
+    public static func nowSeconds() -> Int64 { Int64(time(nil)) }
 
     public static func < (lhs: HTTPDate, rhs: HTTPDate) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
 

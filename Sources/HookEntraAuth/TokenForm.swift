@@ -42,7 +42,7 @@ enum TokenForm {
 }
 
 /// Percent-encodes a form value: everything but RFC 3986 unreserved characters.
-func formEncode(_ text: String) -> String {
+package func formEncode(_ text: String) -> String {
     var out = ""
     for byte in text.utf8 {
         switch byte {
