@@ -180,6 +180,7 @@ let package = Package(
             name: "ActivityHookFixture",
             dependencies: [
                 "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON", "HookLedger", "HookTestSupport",
+                "HookRetry", "HookEntraAuth", "HookManagementAPI", "HookSinks",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

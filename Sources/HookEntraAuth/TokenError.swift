@@ -23,7 +23,7 @@ public struct TokenError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Decodes Entra's error body (reference §1.3): `error`, `error_description`, `error_codes`.
-    init(status: Int, body: [UInt8], tenantKey: String) {
+    package init(status: Int, body: [UInt8], tenantKey: String) {
         let value = try? JSONParser.parse(body, limits: .init(maxDepth: 8))
         let description = value?["error_description"]?.stringValue ?? String(decoding: body.prefix(200), as: UTF8.self)
         let firstLine = description.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init) ?? ""

@@ -3,7 +3,7 @@ import HookConfig
 import HookJSON
 
 /// The token request body and response of the client-credentials grant (reference §1.2, §1.3).
-enum TokenForm {
+package enum TokenForm {
     static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
     /// `application/x-www-form-urlencoded` body for `settings`.
@@ -26,13 +26,15 @@ enum TokenForm {
     }
 
     /// Reads `access_token` and `expires_in` (an integer on v2, a string on v1).
-    static func parse(_ body: [UInt8], obtainedAt: Date, tenantKey: String) throws -> AccessToken {
+    package static func parse(_ body: [UInt8], obtainedAt: Date, tenantKey: String) throws -> AccessToken {
         let value = try? JSONParser.parse(body, limits: .init(maxDepth: 8))
         guard let token = value?["access_token"]?.stringValue, !token.isEmpty else {
             throw TokenError(aadstsCode: nil, error: "invalid_response", message: "the token response has no access_token",
                              status: 200, tenantKey: tenantKey)
         }
-        let lifetime = TimeInterval(value?["expires_in"]?.int64Value ?? 3599)
+        // Entra issues tokens for 60-90 minutes; a lifetime outside [1 min, 1 day] is not believed, so no
+        // answer can schedule a refresh years away or in the past (docs/remote-input.md).
+        let lifetime = TimeInterval(min(max(value?["expires_in"]?.int64Value ?? 3599, 60), 86_400))
         let expiresAt = obtainedAt.addingTimeInterval(lifetime)
         // Refresh at the latest 5 minutes before expiry, and never later than 45 minutes after issue
         // (Microsoft's own advice, reference §1.5).

@@ -84,14 +84,14 @@ public final class ManagementAPIClient: Sendable {
 
     /// `url` with `PublisherIdentifier` added unless it already has one (any casing); used for
     /// NextPageUri follow-ups and content URIs, which Microsoft does not always give it.
-    func withPublisher(_ url: String) -> String {
+    package func withPublisher(_ url: String) -> String {
         if url.lowercased().contains("publisheridentifier=") { return url }
         let separator = url.contains("?") ? "&" : "?"
         return url + separator + "PublisherIdentifier=" + formEncode(self.settings.publisherId)
     }
 
     /// Refuses URLs outside the API root, so a forged listing cannot make us send the token elsewhere.
-    func checkSameOrigin(_ url: String, operation: String) throws {
+    package func checkSameOrigin(_ url: String, operation: String) throws {
         guard url.lowercased().hasPrefix(self.settings.apiRoot.lowercased() + "/") else {
             throw ManagementAPIError(status: 0, code: nil, message: "refusing a URL outside the API root: \(url)",
                                      operation: operation, errorClass: .fatal)

@@ -46,7 +46,7 @@ public struct Subscription: Sendable, Equatable {
     }
 
     /// Reads one `{contentType, status, webhook}` object; nil when it has no content type.
-    init?(json value: JSONValue) {
+    package init?(json value: JSONValue) {
         guard let contentType = value["contentType"]?.stringValue else { return nil }
         self.contentType = contentType
         self.status = value["status"]?.stringValue ?? ""
@@ -78,7 +78,7 @@ public struct ContentBlob: Sendable, Equatable {
     /// `contentExpiration` as sent.
     public var contentExpiration: String
 
-    init?(json value: JSONValue) {
+    package init?(json value: JSONValue) {
         guard let type = value["contentType"]?.stringValue, let id = value["contentId"]?.stringValue,
               let uri = value["contentUri"]?.stringValue else { return nil }
         self.contentType = type
@@ -98,7 +98,7 @@ public struct NotificationAttempt: Sendable, Equatable {
     /// Microsoft's status text for the attempt.
     public var notificationStatus: String
 
-    init?(json value: JSONValue) {
+    package init?(json value: JSONValue) {
         guard let id = value["contentId"]?.stringValue else { return nil }
         self.contentId = id
         self.notificationSent = value["notificationSent"]?.stringValue ?? ""

@@ -6,9 +6,9 @@ import HookRetry
 /// Reads HEC's answers (sinks.md §3a): `200 {"text":"Success","code":0[,"ackId":N]}` is accepted; 503
 /// (code 9, server busy), 429, other 5xx and 408 are retryable, after `Retry-After` when sent; 400, 401,
 /// 403 and every other status are permanent. Messages carry HEC's `text` and `code`, never the token.
-enum SplunkHECResponse {
+package enum SplunkHECResponse {
     /// The `ackId` of an accepted request (nil when acknowledgement is off), or why it was not accepted.
-    static func accepted(_ response: HTTPClientResponse, expectAck: Bool) -> Result<Int?, TransportError> {
+    package static func accepted(_ response: HTTPClientResponse, expectAck: Bool) -> Result<Int?, TransportError> {
         let json = try? JSONParser.parse(response.body)
         let code = json?["code"]?.int64Value
         if response.status == 200, code == nil || code == 0 {
@@ -22,7 +22,7 @@ enum SplunkHECResponse {
     }
 
     /// The answer to `POST /services/collector/ack`: `{"acks":{"0":true,"1":false}}`.
-    static func acks(_ response: HTTPClientResponse) -> Result<[Int: Bool], TransportError> {
+    package static func acks(_ response: HTTPClientResponse) -> Result<[Int: Bool], TransportError> {
         let json = try? JSONParser.parse(response.body)
         guard response.status == 200, case .object(let members)? = json?["acks"] else {
             return .failure(self.failure(response, json: json, what: "acknowledgement query"))
