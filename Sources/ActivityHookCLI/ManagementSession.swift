@@ -4,6 +4,7 @@ import HookConfig
 import HookHTTPClient
 import HookLedger
 import HookManagementAPI
+import HookEntraAuth
 
 /// What `register`, `status` and `unregister` share: the config, one HTTP client trusting `api.caFile`,
 /// one API client per tenant (each with its own request budget) and the ledger (start guard, counts).
@@ -15,7 +16,7 @@ struct ManagementSession {
 
     /// Opens everything for `config`; fails with a one-line message.
     static func open(_ config: ActivityHookConfig) async throws -> ManagementSession {
-        let http = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: config.api.caFile))
+        let http = try HTTPClient(configuration: .outbound(config.api, extraCAFile: config.api.caFile))
         let clients = ManagementAPIClient.makeAll(config: config, http: http)
         let ledger = try await SQLiteLedger.open(path: config.state.path)
         return ManagementSession(config: config, http: http, clients: clients, ledger: ledger)

@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = [LedgerService(ledger: ledger, logger: logger)] + built.servers
         var apiHTTP: HTTPClient?
         do {
-            apiHTTP = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: loaded.config.api.caFile))
+            apiHTTP = try HTTPClient(configuration: .outbound(loaded.config.api, extraCAFile: loaded.config.api.caFile))
         } catch {
             logger.error("webhook watchdog disabled: cannot create the API client", metadata: ["error": "\(error)"])
         }

@@ -15,6 +15,16 @@ public struct APIConfig: Sendable {
     /// Requests per minute per tenant, shared by every caller of the API (`api.requestsPerMinute`,
     /// default 2000, Microsoft's baseline; raise it only after Microsoft raised your tenant's limit).
     public var requestsPerMinute: Int
+    /// The outbound proxy for every API, login and sink call (`api.proxy`), e.g. `http://proxy.corp:3128`;
+    /// nil uses the `https_proxy`/`HTTPS_PROXY` environment variables, as curl does. A secret: it may
+    /// carry credentials.
+    public var proxy: Secret?
+    /// Hosts reached without the proxy (`api.noProxy`, curl's syntax: comma-separated names, `.domain`,
+    /// `*`); nil uses `NO_PROXY`/`no_proxy` from the environment.
+    public var noProxy: String?
+    /// Allows `http://` API, login and proxy-with-credentials URLs to non-loopback hosts
+    /// (`api.allowInsecureHTTP`, default false): secrets would cross the network in clear.
+    public var allowInsecureHTTP: Bool = false
 
     /// Creates the section with the documented defaults.
     public init(
@@ -33,6 +43,8 @@ public struct APIConfig: Sendable {
         self.caFile = caFile
         self.tokenEndpoint = tokenEndpoint
         self.requestsPerMinute = requestsPerMinute
+        self.proxy = nil
+        self.noProxy = nil
     }
 
     /// The API root requests go to: the override if set, else the cloud's root. No trailing slash.

@@ -59,6 +59,9 @@ extension APIConfig {
             ("caFile", .optional(self.caFile)),
             ("tokenEndpoint", .string(self.tokenEndpoint.rawValue)),
             ("requestsPerMinute", .plain(String(self.requestsPerMinute))),
+            ("proxy", self.proxy.map(RedactedYAML.secret) ?? .optional(nil)),
+            ("noProxy", .optional(self.noProxy)),
+            ("allowInsecureHTTP", .plain(String(self.allowInsecureHTTP))),
         ])
     }
 }

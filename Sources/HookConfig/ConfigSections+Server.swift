@@ -56,8 +56,15 @@ extension ConfigSections {
         let cloud = m.optional("cloud")?.choice("cloud", accepted: Cloud.allCases.map(\.rawValue),
                                                 parse: Cloud.init(configValue:)) ?? defaults.cloud
         let publisherId = m.optional("publisherId")?.guid()
-        let apiRoot = m.optional("apiRoot")?.url(httpWarning: Self.microsoftHTTPWarning, trimTrailingSlash: true)
-        let loginURL = m.optional("loginUrl")?.url(httpWarning: Self.microsoftHTTPWarning, trimTrailingSlash: true)
+        let allowInsecure = m.optional("allowInsecureHTTP")?.bool() ?? false
+        let apiRoot = m.optional("apiRoot")?.url(
+            plainHTTP: .refuse(secret: "the API's bearer token", allowed: allowInsecure, allowKey: "api.allowInsecureHTTP"),
+            trimTrailingSlash: true)
+        let loginURL = m.optional("loginUrl")?.url(
+            plainHTTP: .refuse(secret: "the client secret or assertion", allowed: allowInsecure, allowKey: "api.allowInsecureHTTP"),
+            trimTrailingSlash: true)
+        let proxy = m.optional("proxy")?.proxyURL(allowInsecure: allowInsecure, allowKey: "api.allowInsecureHTTP")
+        let noProxy = m.optional("noProxy")?.string()
         let caFile = m.optional("caFile")?.existingFile()
         let tokenEndpoint = m.optional("tokenEndpoint")?.choice(
             "token endpoint", accepted: TokenEndpoint.allCases.map(\.rawValue),
@@ -65,8 +72,12 @@ extension ConfigSections {
         ) ?? defaults.tokenEndpoint
         let requestsPerMinute = m.optional("requestsPerMinute")?.int(in: 1...1_000_000) ?? defaults.requestsPerMinute
         m.finish()
-        return APIConfig(cloud: cloud, publisherId: publisherId, apiRoot: apiRoot, loginURL: loginURL,
-                         caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute)
+        var api = APIConfig(cloud: cloud, publisherId: publisherId, apiRoot: apiRoot, loginURL: loginURL,
+                            caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute)
+        api.proxy = proxy
+        api.noProxy = noProxy
+        api.allowInsecureHTTP = allowInsecure
+        return api
     }
 
     static func workers(_ m: ConfigMapping) -> WorkersConfig {

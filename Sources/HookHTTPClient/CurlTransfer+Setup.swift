@@ -39,6 +39,15 @@ extension CurlTransfer {
         if let key = configuration.clientKeyFile {
             try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_SSLKEY, key), "CURLOPT_SSLKEY")
         }
+        // Behind a proxy the CONNECT answer ("HTTP/1.1 200 Connection established") reaches the header
+        // callback too; it must never be taken for the response's status (issue 12 item 3).
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), "CURLOPT_SUPPRESS_CONNECT_HEADERS")
+        if let proxy = configuration.proxy {
+            try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_PROXY, proxy), "CURLOPT_PROXY")
+        }
+        if let noProxy = configuration.noProxy {
+            try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_NOPROXY, noProxy), "CURLOPT_NOPROXY")
+        }
         try self.configureMethodAndBody()
         try self.configureHeaders()
         try self.configureCallbacks()

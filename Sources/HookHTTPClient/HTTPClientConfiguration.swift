@@ -16,6 +16,12 @@ public struct HTTPClientConfiguration: Sendable {
     public var clientKeyFile: String?
     /// `User-Agent` sent with every request.
     public var userAgent: String
+    /// The proxy every transfer goes through (curl's `CURLOPT_PROXY` syntax); nil leaves curl's own
+    /// default, the `https_proxy`/`http_proxy` environment variables. Its CONNECT answer is never taken
+    /// for the response (`CURLOPT_SUPPRESS_CONNECT_HEADERS`).
+    public var proxy: String?
+    /// Hosts reached without the proxy (`CURLOPT_NOPROXY`); nil leaves curl's default, `NO_PROXY`.
+    public var noProxy: String?
 
     public init(
         maxConcurrentTransfers: Int = 16, maxQueuedRequests: Int = 10_000,
@@ -31,6 +37,8 @@ public struct HTTPClientConfiguration: Sendable {
         self.clientCertificateFile = clientCertificateFile
         self.clientKeyFile = clientKeyFile
         self.userAgent = userAgent
+        self.proxy = nil
+        self.noProxy = nil
     }
 }
 

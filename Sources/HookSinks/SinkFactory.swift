@@ -70,7 +70,7 @@ public enum SinkFactory {
             }
             let client: HTTPClient
             do {
-                client = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: caFile))
+                client = try HTTPClient(configuration: .outbound(config?.api ?? APIConfig(), extraCAFile: caFile))
             } catch {
                 throw SinkSetupError(sink: sink.name, message: "cannot start an HTTP client trusting \(caFile): \(error)")
             }
