@@ -32,7 +32,7 @@ public final class LogsIngestionTransport: BatchTransport {
     let tokens: TokenProvider
     let http: HTTPClient
     let logger: Logger
-    let accepted = Mutex(RecentRecordIDs(capacity: LogsIngestionTransport.acceptedMemory))
+    let accepted = Mutex(RecentRecordIDs<String>(capacity: LogsIngestionTransport.acceptedMemory))
 
     /// Creates the transport. `tokens` must be for the Azure Monitor audience (see ``tokenSettings(for:named:config:)``).
     ///
