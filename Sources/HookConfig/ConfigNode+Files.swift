@@ -79,28 +79,36 @@ extension ConfigNode {
     }
 
     /// An absolute `http(s)` URL. `http` is accepted with a warning (`httpWarning`) so tests can use
-    /// local servers. `trimTrailingSlash` normalises base URLs that paths are appended to.
-    func url(httpWarning: String, trimTrailingSlash: Bool = false) -> String? {
+    /// local servers; for a URL that carries a secret (`secrets`), only as its ``PlainHTTPPolicy`` allows.
+    /// `trimTrailingSlash` normalises base URLs that paths are appended to.
+    func url(httpWarning: String, secrets: PlainHTTPPolicy? = nil, trimTrailingSlash: Bool = false) -> String? {
         guard let text = self.string() else { return nil }
-        return self.checkURL(text, httpWarning: httpWarning, trimTrailingSlash: trimTrailingSlash, echo: true)
+        return self.checkURL(text, httpWarning: httpWarning, secrets: secrets, trimTrailingSlash: trimTrailingSlash, echo: true)
     }
 
     /// A URL that is itself a secret (chat webhook URLs embed their credential); never echoed.
-    func secretURL(httpWarning: String) -> Secret? {
+    func secretURL(httpWarning: String, secrets: PlainHTTPPolicy) -> Secret? {
         guard let secret = self.secret() else { return nil }
-        guard self.checkURL(secret.reveal(), httpWarning: httpWarning, trimTrailingSlash: false, echo: false) != nil
+        guard self.checkURL(secret.reveal(), httpWarning: httpWarning, secrets: secrets, trimTrailingSlash: false, echo: false) != nil
         else { return nil }
         return secret
     }
 
-    private func checkURL(_ text: String, httpWarning: String, trimTrailingSlash: Bool, echo: Bool) -> String? {
+    private func checkURL(_ text: String, httpWarning: String, secrets: PlainHTTPPolicy?, trimTrailingSlash: Bool,
+                          echo: Bool) -> String? {
         let shown = echo ? ", got \"\(Self.truncated(text))\"" : ""
         switch ConfigValidation.checkURL(text) {
         case .failure(let problem):
             self.error("\(problem.message)\(shown)")
             return nil
-        case .success(let scheme):
-            if scheme == "http" { self.warn(httpWarning) }
+        case .success(let parts):
+            if parts.scheme == "http" {
+                if let problem = secrets?.problem(host: parts.host) {
+                    self.error(problem)
+                    return nil
+                }
+                self.warn(httpWarning)
+            }
             var url = text
             while trimTrailingSlash, url.hasSuffix("/") { url.removeLast() }
             return url

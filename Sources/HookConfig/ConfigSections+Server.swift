@@ -56,8 +56,9 @@ extension ConfigSections {
         let cloud = m.optional("cloud")?.choice("cloud", accepted: Cloud.allCases.map(\.rawValue),
                                                 parse: Cloud.init(configValue:)) ?? defaults.cloud
         let publisherId = m.optional("publisherId")?.guid()
-        let apiRoot = m.optional("apiRoot")?.url(httpWarning: Self.microsoftHTTPWarning, trimTrailingSlash: true)
-        let loginURL = m.optional("loginUrl")?.url(httpWarning: Self.microsoftHTTPWarning, trimTrailingSlash: true)
+        let insecure = m.plainHTTPPolicy(carries: "the app's credential and bearer tokens")
+        let apiRoot = m.optional("apiRoot")?.url(httpWarning: Self.microsoftHTTPWarning, secrets: insecure, trimTrailingSlash: true)
+        let loginURL = m.optional("loginUrl")?.url(httpWarning: Self.microsoftHTTPWarning, secrets: insecure, trimTrailingSlash: true)
         let caFile = m.optional("caFile")?.existingFile()
         let tokenEndpoint = m.optional("tokenEndpoint")?.choice(
             "token endpoint", accepted: TokenEndpoint.allCases.map(\.rawValue),

@@ -48,7 +48,8 @@ extension ConfigSections {
     }
 
     static func logsIngestionSink(_ m: ConfigMapping) -> SinkKind? {
-        let endpoint = m.required("endpoint")?.url(httpWarning: Self.sinkHTTPWarning, trimTrailingSlash: true)
+        let endpoint = m.required("endpoint")?.url(httpWarning: Self.sinkHTTPWarning, secrets: m.plainHTTPPolicy(carries: "bearer tokens"),
+                                                   trimTrailingSlash: true)
         let dcrNode = m.required("dcrImmutableId")
         var dcr = dcrNode?.string()
         if let dcrNode, let text = dcr, !ConfigValidation.isDCRImmutableId(text) {
@@ -85,7 +86,8 @@ extension ConfigSections {
     }
 
     static func splunkSink(_ m: ConfigMapping) -> SinkKind? {
-        let url = m.required("url")?.url(httpWarning: Self.sinkHTTPWarning, trimTrailingSlash: true)
+        let url = m.required("url")?.url(httpWarning: Self.sinkHTTPWarning, secrets: m.plainHTTPPolicy(carries: "the HEC token"),
+                                         trimTrailingSlash: true)
         let token = m.required("token")?.secret()
         let index = m.optional("index")?.string()
         let sourcetype = m.optional("sourcetype")?.string()
@@ -104,7 +106,8 @@ extension ConfigSections {
     }
 
     static func alertWebhookSink(_ m: ConfigMapping) -> SinkKind? {
-        let url = m.required("url")?.secretURL(httpWarning: Self.sinkHTTPWarning)
+        let url = m.required("url")?.secretURL(httpWarning: Self.sinkHTTPWarning,
+                                               secrets: m.plainHTTPPolicy(carries: "the webhook URL, which is its credential"))
         let format = m.required("format")?.choice("format", accepted: AlertWebhookFormat.allCases.map(\.rawValue)) {
             AlertWebhookFormat(rawValue: $0.lowercased())
         }

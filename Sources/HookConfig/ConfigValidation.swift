@@ -58,14 +58,14 @@ enum ConfigValidation {
         }
     }
 
-    /// Checks an absolute http(s) URL with a host; returns the lowercased scheme.
-    static func checkURL(_ text: String) -> Result<String, URLProblem> {
+    /// Checks an absolute http(s) URL with a host; returns the lowercased scheme and the host.
+    static func checkURL(_ text: String) -> Result<(scheme: String, host: String), URLProblem> {
         guard !text.contains(where: { $0.isWhitespace || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }),
               let components = URLComponents(string: text), let scheme = components.scheme?.lowercased()
         else { return .failure(.notURL) }
         guard scheme == "https" || scheme == "http" else { return .failure(.scheme) }
         guard let host = components.host, !host.isEmpty else { return .failure(.host) }
-        return .success(scheme)
+        return .success((scheme, host))
     }
 }
 
