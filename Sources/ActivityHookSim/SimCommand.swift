@@ -41,6 +41,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "libmicrohttpd worker threads.")
     var threads = 2
 
+    @Flag(help: "Answer 403 to any Management API call without PublisherIdentifier (setting requirePublisherIdentifier).")
+    var requirePublisherIdentifier = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "warning"
 
@@ -63,6 +66,9 @@ struct SimCommand: AsyncParsableCommand {
         let app = try SimulatorApp(
             webhookTLS: WebhookClientTLS(caFile: self.webhookCA, certificateFile: self.webhookClientCert, keyFile: self.webhookClientKey),
             logger: logger)
+        if self.requirePublisherIdentifier {
+            try app.configure(json: Array(#"{"settings":{"requirePublisherIdentifier":true}}"#.utf8))
+        }
         if let config = self.config {
             do {
                 try app.configure(json: try Scenario.jsonBytes(file: config))

@@ -78,53 +78,36 @@ extension ConfigNode {
         return String(trimmed)
     }
 
-    /// How a URL with a plain `http://` scheme is treated.
-    enum PlainHTTP {
-        /// Accepted with this warning (our own public URL: it carries nothing we send).
-        case warn(String)
-        /// Refused unless the host is a loopback address or `allowed` (the section's `allowInsecureHTTP`):
-        /// the URL carries `secret` (a token, a key, a credential) that must not cross a network in clear.
-        case refuse(secret: String, allowed: Bool, allowKey: String)
-    }
-
-    /// An absolute `http(s)` URL. `trimTrailingSlash` normalises base URLs that paths are appended to.
-    func url(httpWarning: String, trimTrailingSlash: Bool = false) -> String? {
-        self.url(plainHTTP: .warn(httpWarning), trimTrailingSlash: trimTrailingSlash)
-    }
-
-    /// An absolute `http(s)` URL, `http://` treated as `plainHTTP` says (docs/remote-input.md).
-    func url(plainHTTP: PlainHTTP, trimTrailingSlash: Bool = false) -> String? {
+    /// An absolute `http(s)` URL. `http` is accepted with a warning (`httpWarning`) so tests can use
+    /// local servers; for a URL that carries a secret (`secrets`), only as its ``PlainHTTPPolicy`` allows.
+    /// `trimTrailingSlash` normalises base URLs that paths are appended to.
+    func url(httpWarning: String, secrets: PlainHTTPPolicy? = nil, trimTrailingSlash: Bool = false) -> String? {
         guard let text = self.string() else { return nil }
-        return self.checkURL(text, plainHTTP: plainHTTP, trimTrailingSlash: trimTrailingSlash, echo: true)
+        return self.checkURL(text, httpWarning: httpWarning, secrets: secrets, trimTrailingSlash: trimTrailingSlash, echo: true)
     }
 
     /// A URL that is itself a secret (chat webhook URLs embed their credential); never echoed.
-    func secretURL(plainHTTP: PlainHTTP) -> Secret? {
+    func secretURL(httpWarning: String, secrets: PlainHTTPPolicy) -> Secret? {
         guard let secret = self.secret() else { return nil }
-        guard self.checkURL(secret.reveal(), plainHTTP: plainHTTP, trimTrailingSlash: false, echo: false) != nil
+        guard self.checkURL(secret.reveal(), httpWarning: httpWarning, secrets: secrets, trimTrailingSlash: false, echo: false) != nil
         else { return nil }
         return secret
     }
 
-    private func checkURL(_ text: String, plainHTTP: PlainHTTP, trimTrailingSlash: Bool, echo: Bool) -> String? {
+    private func checkURL(_ text: String, httpWarning: String, secrets: PlainHTTPPolicy?, trimTrailingSlash: Bool,
+                          echo: Bool) -> String? {
         let shown = echo ? ", got \"\(Self.truncated(text))\"" : ""
         switch ConfigValidation.checkURL(text) {
         case .failure(let problem):
             self.error("\(problem.message)\(shown)")
             return nil
-        case .success(let parsed):
-            if parsed.scheme == "http" {
-                switch plainHTTP {
-                case .warn(let warning):
-                    self.warn(warning)
-                case .refuse(let secret, let allowed, let allowKey):
-                    guard allowed || ConfigValidation.isLoopbackHost(parsed.host) else {
-                        self.error("http:// would send \(secret) unencrypted to \(parsed.host); use https://, "
-                                   + "or set \(allowKey): true if the network path is trusted")
-                        return nil
-                    }
-                    if !ConfigValidation.isLoopbackHost(parsed.host) { self.warn("uses http:// (allowed by \(allowKey))") }
+        case .success(let parts):
+            if parts.scheme == "http" {
+                if let problem = secrets?.problem(host: parts.host) {
+                    self.error(problem)
+                    return nil
                 }
+                self.warn(httpWarning)
             }
             var url = text
             while trimTrailingSlash, url.hasSuffix("/") { url.removeLast() }
@@ -135,9 +118,9 @@ extension ConfigNode {
 
 extension ConfigNode {
     /// `api.proxy`: `http://`, `https://`, `socks5://` or `socks5h://` with a host. Credentials in it
-    /// (`user:password@`) are refused over a clear-text proxy protocol to a non-loopback host unless
-    /// `allowKey` is set. Never echoed: it may carry a password.
-    func proxyURL(allowInsecure: Bool, allowKey: String) -> Secret? {
+    /// (`user:password@`) are refused over a clear-text proxy protocol to a non-loopback host unless the
+    /// section's `allowInsecureHTTP` is set (docs/plain-http.md). Never echoed: it may carry a password.
+    func proxyURL(policy: PlainHTTPPolicy) -> Secret? {
         guard let secret = self.secret() else { return nil }
         guard let components = URLComponents(string: secret.reveal()), let scheme = components.scheme?.lowercased(),
               ["http", "https", "socks5", "socks5h"].contains(scheme), let host = components.host, !host.isEmpty
@@ -146,9 +129,9 @@ extension ConfigNode {
             return nil
         }
         let hasCredentials = components.user != nil || components.password != nil
-        if hasCredentials, scheme != "https", !allowInsecure, !ConfigValidation.isLoopbackHost(host) {
+        if hasCredentials, scheme != "https", !policy.allowed, !PlainHTTPPolicy.isLoopback(host) {
             self.error("the proxy's credentials would cross the network unencrypted to \(host); use an https:// "
-                       + "proxy, or set \(allowKey): true if the network path is trusted")
+                       + "proxy, or set \(policy.allowKey): true if the network path is trusted")
             return nil
         }
         return secret

@@ -56,14 +56,10 @@ extension ConfigSections {
         let cloud = m.optional("cloud")?.choice("cloud", accepted: Cloud.allCases.map(\.rawValue),
                                                 parse: Cloud.init(configValue:)) ?? defaults.cloud
         let publisherId = m.optional("publisherId")?.guid()
-        let allowInsecure = m.optional("allowInsecureHTTP")?.bool() ?? false
-        let apiRoot = m.optional("apiRoot")?.url(
-            plainHTTP: .refuse(secret: "the API's bearer token", allowed: allowInsecure, allowKey: "api.allowInsecureHTTP"),
-            trimTrailingSlash: true)
-        let loginURL = m.optional("loginUrl")?.url(
-            plainHTTP: .refuse(secret: "the client secret or assertion", allowed: allowInsecure, allowKey: "api.allowInsecureHTTP"),
-            trimTrailingSlash: true)
-        let proxy = m.optional("proxy")?.proxyURL(allowInsecure: allowInsecure, allowKey: "api.allowInsecureHTTP")
+        let insecure = m.plainHTTPPolicy(carries: "the app's credential and bearer tokens")
+        let apiRoot = m.optional("apiRoot")?.url(httpWarning: Self.microsoftHTTPWarning, secrets: insecure, trimTrailingSlash: true)
+        let loginURL = m.optional("loginUrl")?.url(httpWarning: Self.microsoftHTTPWarning, secrets: insecure, trimTrailingSlash: true)
+        let proxy = m.optional("proxy")?.proxyURL(policy: insecure)
         let noProxy = m.optional("noProxy")?.string()
         let caFile = m.optional("caFile")?.existingFile()
         let tokenEndpoint = m.optional("tokenEndpoint")?.choice(
@@ -76,7 +72,7 @@ extension ConfigSections {
                             caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute)
         api.proxy = proxy
         api.noProxy = noProxy
-        api.allowInsecureHTTP = allowInsecure
+        api.allowInsecureHTTP = insecure.allowed
         return api
     }
 

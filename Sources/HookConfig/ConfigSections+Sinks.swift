@@ -1,10 +1,6 @@
 /// Reader of `sinks:`, including each sink's `filter`.
 extension ConfigSections {
-    /// A sink URL carries a secret: plain `http://` is refused unless loopback or `sinks[i].allowInsecureHTTP`.
-    static func sinkPlainHTTP(_ m: ConfigMapping, _ secret: String) -> ConfigNode.PlainHTTP {
-        let allowed = m.optional("allowInsecureHTTP")?.bool() ?? false
-        return .refuse(secret: secret, allowed: allowed, allowKey: "\(m.keyPath).allowInsecureHTTP")
-    }
+    static let sinkHTTPWarning = "uses http://; records and credentials travel unencrypted (use https outside tests)"
 
     static func sinks(_ node: ConfigNode, tenants: [TenantConfig]?) -> [SinkConfig]? {
         let sinks = node.list(nonEmpty: true, emptyMessage: "at least one sink is required") { element in
@@ -52,7 +48,8 @@ extension ConfigSections {
     }
 
     static func logsIngestionSink(_ m: ConfigMapping) -> SinkKind? {
-        let endpoint = m.required("endpoint")?.url(plainHTTP: Self.sinkPlainHTTP(m, "the Entra bearer token"), trimTrailingSlash: true)
+        let endpoint = m.required("endpoint")?.url(httpWarning: Self.sinkHTTPWarning, secrets: m.plainHTTPPolicy(carries: "bearer tokens"),
+                                                   trimTrailingSlash: true)
         let dcrNode = m.required("dcrImmutableId")
         var dcr = dcrNode?.string()
         if let dcrNode, let text = dcr, !ConfigValidation.isDCRImmutableId(text) {
@@ -89,7 +86,8 @@ extension ConfigSections {
     }
 
     static func splunkSink(_ m: ConfigMapping) -> SinkKind? {
-        let url = m.required("url")?.url(plainHTTP: Self.sinkPlainHTTP(m, "the HEC token"), trimTrailingSlash: true)
+        let url = m.required("url")?.url(httpWarning: Self.sinkHTTPWarning, secrets: m.plainHTTPPolicy(carries: "the HEC token"),
+                                         trimTrailingSlash: true)
         let token = m.required("token")?.secret()
         let index = m.optional("index")?.string()
         let sourcetype = m.optional("sourcetype")?.string()
@@ -108,7 +106,8 @@ extension ConfigSections {
     }
 
     static func alertWebhookSink(_ m: ConfigMapping) -> SinkKind? {
-        let url = m.required("url")?.secretURL(plainHTTP: Self.sinkPlainHTTP(m, "the webhook URL's signature"))
+        let url = m.required("url")?.secretURL(httpWarning: Self.sinkHTTPWarning,
+                                               secrets: m.plainHTTPPolicy(carries: "the webhook URL, which is its credential"))
         let format = m.required("format")?.choice("format", accepted: AlertWebhookFormat.allCases.map(\.rawValue)) {
             AlertWebhookFormat(rawValue: $0.lowercased())
         }

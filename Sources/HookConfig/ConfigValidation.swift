@@ -1,7 +1,7 @@
 import Foundation
 
 /// Pure checks of single values, shared by the section readers.
-public enum ConfigValidation {
+enum ConfigValidation {
     /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` with hex digits in either case.
     static func isGUID(_ text: String) -> Bool {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -58,7 +58,7 @@ public enum ConfigValidation {
         }
     }
 
-    /// Checks an absolute http(s) URL with a host; returns the lowercased scheme.
+    /// Checks an absolute http(s) URL with a host; returns the lowercased scheme and the host.
     static func checkURL(_ text: String) -> Result<(scheme: String, host: String), URLProblem> {
         guard !text.contains(where: { $0.isWhitespace || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }),
               let components = URLComponents(string: text), let scheme = components.scheme?.lowercased()
@@ -66,16 +66,6 @@ public enum ConfigValidation {
         guard scheme == "https" || scheme == "http" else { return .failure(.scheme) }
         guard let host = components.host, !host.isEmpty else { return .failure(.host) }
         return .success((scheme, host))
-    }
-
-    /// True for `localhost`, 127.0.0.0/8 and ::1: traffic to them never leaves this machine.
-    public static func isLoopbackHost(_ host: String) -> Bool {
-        var name = host.lowercased()
-        if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
-        if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets[0] == "127" else { return false }
-        return octets.allSatisfy { $0.count <= 3 && UInt8($0) != nil }
     }
 }
 

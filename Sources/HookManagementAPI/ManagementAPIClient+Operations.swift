@@ -47,17 +47,16 @@ extension ManagementAPIClient {
         }
         var url = self.feedURL("subscriptions/content", query)
         var listing = ContentListing()
+        var trail = PageTrail(first: url)
         while true {
             let operation = "content \(contentType) page \(listing.pages + 1)"
             let answer = try await self.send(operation, url: url)
-            let response = answer.response
             listing.pages += 1
-            listing.blobs += (answer.json.arrayValue ?? []).compactMap(ContentBlob.init(json:))
-            guard let next = response.headers["NextPageUri"] ?? response.headers["NextPageUrl"], !next.isEmpty else {
-                return listing
-            }
-            try self.checkSameOrigin(next, operation: operation)
-            url = self.withPublisher(next)
+            let blobs = (answer.json.arrayValue ?? []).compactMap(ContentBlob.init(json:))
+            listing.blobs += blobs
+            trail.add(entries: blobs.count)
+            guard let next = try self.nextPage(after: answer.response, trail: &trail, operation: operation) else { return listing }
+            url = next
         }
     }
 
@@ -70,13 +69,14 @@ extension ManagementAPIClient {
         }
         var url = self.feedURL("subscriptions/notifications", query)
         var all: [NotificationAttempt] = []
+        var trail = PageTrail(first: url)
         while true {
             let answer = try await self.send("notifications \(contentType)", url: url)
-            let response = answer.response
-            all += (answer.json.arrayValue ?? []).compactMap(NotificationAttempt.init(json:))
-            guard let next = response.headers["NextPageUri"] ?? response.headers["NextPageUrl"], !next.isEmpty else { return all }
-            try self.checkSameOrigin(next, operation: "notifications")
-            url = self.withPublisher(next)
+            let attempts = (answer.json.arrayValue ?? []).compactMap(NotificationAttempt.init(json:))
+            all += attempts
+            trail.add(entries: attempts.count)
+            guard let next = try self.nextPage(after: answer.response, trail: &trail, operation: "notifications") else { return all }
+            url = next
         }
     }
 

@@ -6,10 +6,22 @@ internal import CSQLite
 /// ``SQLiteExecutor`` thread, which runs one job at a time; `SQLiteDatabase` never touches it directly.
 final class ConnectionSlot: @unchecked Sendable {
     private var connection: SQLiteConnection?
+    private var opened: (path: String, options: SQLiteOptions)?
 
     /// Opens the connection; runs on the executor thread.
     func open(path: String, options: SQLiteOptions) throws {
         self.connection = try SQLiteConnection(path: path, options: options)
+        self.opened = (path, options)
+    }
+
+    /// Replaces a connection that could not restore `synchronous` with a freshly opened one, so that no
+    /// commit ever skips its fsync. When reopening fails, the slot stays closed and every later job fails.
+    private func reopenIfNeeded() throws {
+        guard let connection = self.connection, connection.needsReopen else { return }
+        connection.close()
+        self.connection = nil
+        guard let opened = self.opened else { throw SQLiteError.closed }
+        self.connection = try SQLiteConnection(path: opened.path, options: opened.options)
     }
 
     /// Runs `body` with the connection, then leaves the connection clean for the next job.
@@ -22,6 +34,7 @@ final class ConnectionSlot: @unchecked Sendable {
         let bodySucceeded = if case .success = result { true } else { false }
         let cleanUp = Result { try connection.finishJob(bodySucceeded: bodySucceeded) }
         if readOnly { try connection.execute("PRAGMA query_only = OFF") }
+        try self.reopenIfNeeded()
         try cleanUp.get()
         return try result.get()
     }

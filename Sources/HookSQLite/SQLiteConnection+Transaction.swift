@@ -23,6 +23,9 @@ extension SQLiteConnection {
         guard !self.isInTransaction else {
             throw SQLiteError.misuse("transaction() cannot nest inside an open transaction; use savepoint(_:)")
         }
+        guard !self.needsReopen else {
+            throw SQLiteError.reopening
+        }
         try self.run("BEGIN \(kind.rawValue)")
         let result: T
         do {
@@ -56,8 +59,16 @@ extension SQLiteConnection {
         }
         try self.run("PRAGMA synchronous = NORMAL")
         let result = Result { try self.transaction(.immediate, body) }
-        // Restored before anything else runs on this connection; a failure here is thrown, never ignored.
-        try self.run("PRAGMA synchronous = \(self.synchronous.rawValue)")
+        // Restored before anything else runs on this connection. When that fails, the connection would
+        // commit without fsync from now on, so it takes no more transactions and is replaced by a freshly
+        // opened one at the end of this job (``ConnectionSlot``); the caller sees the error.
+        do {
+            if self.failSynchronousRestoreForTesting { throw SQLiteError(code: .ioError, message: "injected failure restoring synchronous") }
+            try self.run("PRAGMA synchronous = \(self.synchronous.rawValue)")
+        } catch {
+            self.needsReopen = true
+            throw error
+        }
         return try result.get()
     }
 
@@ -66,6 +77,9 @@ extension SQLiteConnection {
     /// Nests freely. Inside ``transaction(_:_:)`` a failed savepoint undoes only its own work and the outer
     /// transaction continues. Outside a transaction it behaves like a DEFERRED transaction.
     public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        guard self.isInTransaction || !self.needsReopen else {
+            throw SQLiteError.reopening
+        }
         let name = "ahk_savepoint_\(self.savepointDepth)"
         try self.run("SAVEPOINT \(name)")
         self.savepointDepth += 1

@@ -16,6 +16,10 @@ public final class SQLiteConnection {
     var savepointDepth = 0
     /// The `synchronous` level from the options, restored after a ``relaxedTransaction(_:)``.
     let synchronous: SQLiteOptions.Synchronous
+    /// Set when restoring `synchronous` failed: no more transactions; the slot reopens the connection.
+    var needsReopen = false
+    /// Tests only: makes the next restore of `synchronous` after a relaxed transaction fail.
+    var failSynchronousRestoreForTesting = false
 
     /// Creates the file if needed (mode 0600), opens it and applies `options` (WAL, synchronous, foreign keys).
     init(path: String, options: SQLiteOptions) throws {

@@ -99,6 +99,8 @@ extension SQLiteError {
 
     /// The error every operation on a closed database (or finalized statement) throws.
     static let closed = SQLiteError.misuse("the database is closed")
+    /// A connection that could not restore `PRAGMA synchronous` takes no more transactions (``ConnectionSlot`` reopens it).
+    static let reopening = SQLiteError(code: .error, message: "the connection could not restore PRAGMA synchronous and is being reopened")
 }
 
 /// Translates an SQLite result code: `SQLITE_OK`, `SQLITE_ROW` and `SQLITE_DONE` pass, anything else throws.

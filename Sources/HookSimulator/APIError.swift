@@ -88,5 +88,11 @@ struct APIError: Error, Sendable {
                  message: "Too many requests. Method=\(method), PublisherId=\(publisher ?? "00000000-0000-0000-0000-000000000000")")
     }
 
+    /// Only with `requirePublisherIdentifier` (a simulator setting; Microsoft has no such answer).
+    static func publisherRequired(_ operation: String) -> APIError {
+        APIError(status: 403, code: "PublisherIdentifierRequired",
+                 message: "The \(operation) call carries no PublisherIdentifier query parameter (the simulator requires it on every call).")
+    }
+
     static let internalError = APIError(status: 500, code: "AF50000", message: "An internal error occurred. Retry the request.")
 }

@@ -93,6 +93,7 @@ extension SimCounters {
         case "blobsServed": self.blobsServed
         case "throttled": self.throttled
         case "startThrottled": self.startThrottled
+        case "missingPublisher": self.missingPublisher
         case "notificationsQueued": self.notificationsQueued
         case "notificationsDropped": self.notificationsDropped
         case "notificationsNeverSent": self.notificationsNeverSent

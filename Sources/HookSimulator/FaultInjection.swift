@@ -27,6 +27,9 @@ public struct FaultRule: Sendable {
         case throttle
         /// Shifts the `Date` header by `skewSeconds`.
         case dateSkew
+        /// A listing page's `NextPageUri` points back at the window's first page (`nextPage=…R0`), so a
+        /// client that follows it blindly lists forever.
+        case pageCycle
     }
 
     public var endpoint: String
@@ -103,7 +106,7 @@ final class FaultInjection: Sendable {
                 switch rule.kind {
                 case .latency: plan.latencyMs += rule.latencyMs
                 case .dateSkew: plan.skewSeconds = rule.skewSeconds
-                case .truncated, .invalidJSON:
+                case .truncated, .invalidJSON, .pageCycle:
                     guard plan.mangle == nil else { continue }
                     plan.mangle = rule.kind
                 default:
@@ -140,6 +143,10 @@ final class FaultInjection: Sendable {
         switch plan.mangle {
         case .truncated: response.body = Array(response.body.prefix(response.body.count / 2))
         case .invalidJSON: response.body = Array(#"{"error": not json ]"#.utf8)
+        case .pageCycle:
+            if let next = response.headers["NextPageUri"], let marker = next.lastIndex(of: "R") {
+                response.headers.replace("NextPageUri", String(next[..<marker]) + "R0")
+            }
         default: break
         }
         if let skew = plan.skewSeconds {

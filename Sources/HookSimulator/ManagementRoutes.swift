@@ -67,11 +67,15 @@ struct ManagementRoutes: Sendable {
             return .failure(.permission(claims.roles, expected: "ActivityFeed.Read"))
         }
         let publisher = request.head.queryValue("PublisherIdentifier") ?? request.head.queryValue("publisherIdentifier")
-        let (budget, window, status, known) = self.state.withStore { store in
+        let (budget, window, status, known, requirePublisher) = self.state.withStore { store in
             (store.settings.tenantBudgetPerMinute, store.settings.throttleWindowSeconds, store.settings.throttleStatus,
-             store.tenants[tenant] != nil)
+             store.tenants[tenant] != nil, store.settings.requirePublisherIdentifier)
         }
         guard known else { return .failure(.tenantMissing(tenant)) }
+        if requirePublisher, publisher?.isEmpty ?? true {
+            self.state.withStore { $0.counters.missingPublisher += 1 }
+            return .failure(.publisherRequired(operation))
+        }
         guard self.throttle.admit(tenant: tenant, publisher: publisher, budget: budget, windowSeconds: window) else {
             self.state.withStore { $0.counters.throttled += 1 }
             return .failure(.throttled(status: status, method: Throttle.methodName(operation), publisher: publisher))

@@ -12,6 +12,10 @@ public struct SimulatorSettings: Sendable {
     public var throttleWindowSeconds = 60.0
     /// HTTP status of AF429: 403 as in Microsoft's own example (§8), or 429.
     public var throttleStatus = 403
+    /// Harsher than Microsoft (which only pools such calls into one quota, §3): answer 403 to any
+    /// Management API call without the `PublisherIdentifier` query parameter, so a call site that drops
+    /// it fails. The test helpers turn it on.
+    public var requirePublisherIdentifier = false
     /// Minimum seconds between two `/start` calls per tenant and content type (§3.1: 15 minutes).
     public var startThrottleSeconds = 900.0
     /// Whether webhook addresses must be HTTPS (AF20021 "The address must begin with HTTPS.", §9).
@@ -90,6 +94,7 @@ extension SimulatorSettings {
         set("tenantBudgetPerMinute", &self.tenantBudgetPerMinute)
         set("throttleWindowSeconds", &self.throttleWindowSeconds)
         set("throttleStatus", &self.throttleStatus)
+        set("requirePublisherIdentifier", &self.requirePublisherIdentifier)
         set("startThrottleSeconds", &self.startThrottleSeconds)
         set("requireHTTPSWebhook", &self.requireHTTPSWebhook)
         set("validationTimeoutSeconds", &self.validationTimeoutSeconds)

@@ -13,6 +13,8 @@ public struct SimCounters: Sendable {
     public var blobsServed = 0
     public var throttled = 0
     public var startThrottled = 0
+    /// Calls refused for lacking `PublisherIdentifier` (with `requirePublisherIdentifier`).
+    public var missingPublisher = 0
     public var notificationsQueued = 0
     public var notificationsDropped = 0
     public var notificationsNeverSent = 0
@@ -35,6 +37,7 @@ public struct SimCounters: Sendable {
             ("blobsPublished", .number(self.blobsPublished)), ("blobsDropped", .number(self.blobsDropped)),
             ("blobsListed", .number(self.blobsListed)), ("blobsServed", .number(self.blobsServed)),
             ("throttled", .number(self.throttled)), ("startThrottled", .number(self.startThrottled)),
+            ("missingPublisher", .number(self.missingPublisher)),
             ("notificationsQueued", .number(self.notificationsQueued)),
             ("notificationsDropped", .number(self.notificationsDropped)),
             ("notificationsNeverSent", .number(self.notificationsNeverSent)),

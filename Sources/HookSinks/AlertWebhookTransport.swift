@@ -27,7 +27,7 @@ public final class AlertWebhookTransport: BatchTransport {
 
     struct State {
         var window: AlertRateWindow
-        var posted = RecentRecordIDs(capacity: 4_096)
+        var posted = RecentRecordIDs<String>(capacity: 4_096)
     }
 
     /// Creates the transport. Alerts are rare, so the default limits favour latency over batching.

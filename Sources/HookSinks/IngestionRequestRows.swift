@@ -1,14 +1,14 @@
 /// The rows of one request and the size of the JSON array they make.
 struct IngestionRequestRows {
     var rows: [[UInt8]] = []
-    var ids: [String?] = []
+    var keys: [AcceptedRecordKey?] = []
     /// `[` + rows joined by `,` + `]`.
     var bodyBytes = 2
 
-    mutating func append(_ row: [UInt8], id: String?) {
+    mutating func append(_ row: [UInt8], key: AcceptedRecordKey?) {
         self.bodyBytes += row.count + (self.rows.isEmpty ? 0 : 1)
         self.rows.append(row)
-        self.ids.append(id)
+        self.keys.append(key)
     }
 
     /// The two halves, for a 413.
@@ -16,7 +16,7 @@ struct IngestionRequestRows {
         var first = IngestionRequestRows(), second = IngestionRequestRows()
         let middle = self.rows.count / 2
         for index in self.rows.indices {
-            if index < middle { first.append(self.rows[index], id: self.ids[index]) } else { second.append(self.rows[index], id: self.ids[index]) }
+            if index < middle { first.append(self.rows[index], key: self.keys[index]) } else { second.append(self.rows[index], key: self.keys[index]) }
         }
         return (first, second)
     }

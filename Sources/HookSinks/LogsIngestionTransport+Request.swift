@@ -12,12 +12,12 @@ extension LogsIngestionTransport {
         let outcome = try await self.attempt(rows)
         if outcome == .accepted {
             self.accepted.withLock { accepted in
-                for id in rows.ids { id.map { accepted.insert($0) } }
+                for key in rows.keys { key.map { accepted.insert($0) } }
             }
             return
         }
         guard rows.rows.count > 1 else {
-            throw .permanent("record \(rows.ids.first.flatMap { $0 } ?? "without Id") was refused as too large (HTTP 413) even alone")
+            throw .permanent("record \(rows.keys.first.flatMap { $0?.id } ?? "without Id") was refused as too large (HTTP 413) even alone")
         }
         let (first, second) = rows.halves()
         self.logger.debug("logs ingestion request too large, halving", metadata: [

@@ -12,8 +12,9 @@ import Synchronization
 /// token for the Azure Monitor audience, a gzip body holding a JSON array of rows (sinks.md §2). Each
 /// request is at most ``maxRequestBytes`` **before** compression, cut by the rows' real serialized size.
 /// A 413 halves the request; 429, 5xx and connection failures are retryable with `Retry-After`; a 401
-/// refreshes the token once. Rows already accepted (the last ``acceptedMemory`` record ids) are skipped when a
-/// partly delivered send is retried, so Sentinel gets each record once.
+/// refreshes the token once. Rows already accepted (the last ``acceptedMemory`` records, by blob, `Id` and
+/// `CreationTime`) are skipped when a partly delivered send is retried, so Sentinel gets each record once;
+/// they are forgotten once the send succeeds, so a replayed blob is delivered again.
 public final class LogsIngestionTransport: BatchTransport {
     /// The Logs Ingestion API's documented per-call limit ("1 MB"), read as 1,000,000 bytes of uncompressed JSON.
     public static let defaultMaxRequestBytes = 1_000_000
@@ -32,7 +33,7 @@ public final class LogsIngestionTransport: BatchTransport {
     let tokens: TokenProvider
     let http: HTTPClient
     let logger: Logger
-    let accepted = Mutex(RecentRecordIDs(capacity: LogsIngestionTransport.acceptedMemory))
+    let accepted = Mutex(RecentRecordIDs<AcceptedRecordKey>(capacity: LogsIngestionTransport.acceptedMemory))
 
     /// Creates the transport. `tokens` must be for the Azure Monitor audience (see ``tokenSettings(for:named:config:)``).
     ///
@@ -52,12 +53,14 @@ public final class LogsIngestionTransport: BatchTransport {
     }
 
     /// Sends every record of `batches` as rows, in as many requests as the size limit needs, one after another.
-    /// Records whose `Id` an earlier request accepted are skipped (a retry after a partial failure).
+    /// Records that an earlier request of a failed send accepted are skipped (a retry after a partial failure).
     public func send(_ batches: [RecordBatch]) async throws(TransportError) {
         let now = Date()
         var request = IngestionRequestRows()
         for batch in batches {
-            let fresh = self.accepted.withLock { accepted in batch.records.filter { $0.id.map { !accepted.contains($0) } ?? true } }
+            let fresh = self.accepted.withLock { accepted in
+                batch.records.filter { AcceptedRecordKey($0, source: batch.source).map { !accepted.contains($0) } ?? true }
+            }
             for record in fresh {
                 let row = LogsIngestionRow.encode(record, source: batch.source, ingestedAt: now)
                 guard row.count + 2 <= self.maxRequestBytes else {
@@ -68,10 +71,16 @@ public final class LogsIngestionTransport: BatchTransport {
                     try await self.post(request)
                     request = IngestionRequestRows()
                 }
-                request.append(row, id: record.id)
+                request.append(row, key: AcceptedRecordKey(record, source: batch.source))
             }
         }
         if !request.rows.isEmpty { try await self.post(request) }
+        // Delivered whole: nothing of it is retried now, and a later delivery (a replay) is sent again.
+        self.accepted.withLock { accepted in
+            for batch in batches {
+                for record in batch.records { AcceptedRecordKey(record, source: batch.source).map { accepted.remove($0) } }
+            }
+        }
     }
 
     /// Nothing to release: the HTTP client and token provider belong to the caller.

@@ -6,13 +6,15 @@ import Logging
 /// Runs `body` against a fresh in-process simulator on 127.0.0.1:0 configured with `scenario` (the JSON
 /// of `POST /_sim/configure`), with an HTTP client for it; stops both afterwards, also when `body` throws.
 /// With `tls` it serves HTTPS (the client then trusts `webhookTLS.caFile`, the test's own CA).
-/// Shared by every test target that talks to Microsoft's side.
+/// Shared by every test target that talks to Microsoft's side. `requirePublisherIdentifier` is on unless
+/// the scenario turns it off, so a call site that drops `PublisherIdentifier` fails its tests with 403.
 public func withInProcessSimulator<T: Sendable>(
     scenario: String, webhookTLS: WebhookClientTLS = WebhookClientTLS(), tls: HTTPServerConfiguration.TLS? = nil,
     _ body: @Sendable (_ url: String, _ http: HTTPClient) async throws -> T
 ) async throws -> T {
     let logger = Logger(label: "simulator", factory: { _ in SwiftLogNoOpLogHandler() })
     let app = try SimulatorApp(webhookTLS: webhookTLS, logger: logger)
+    try app.configure(json: Array(#"{"settings":{"requirePublisherIdentifier":true}}"#.utf8))
     try app.configure(json: Array(scenario.utf8))
     let server = try HTTPServer(configuration: HTTPServerConfiguration(tls: tls), handler: app.handler, logger: logger)
     app.bind(host: "127.0.0.1", port: server.port, tls: tls != nil)

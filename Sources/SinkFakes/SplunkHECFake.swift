@@ -8,7 +8,9 @@ import Synchronization
 /// objects and stores each event's raw `event` bytes with its envelope keys. With acknowledgement on, a
 /// channel (`X-Splunk-Request-Channel` or `?channel=`) is required, each accepted request gets an `ackId`
 /// of its channel, and `POST /services/collector/ack` answers true for an ackId once it was polled
-/// ``ackPollsBeforeTrue`` times. Faults: ``failNext(_:status:retryAfter:)`` and ``setDown(_:)``.
+/// `pollsBeforeTrue` times. Several indexers behind the one URL (``setIndexers(pollsBeforeTrue:)``), each
+/// with its own ackId counters, and a restart (``restart(afterRequests:)``) make ackIds repeat.
+/// Faults: ``failNext(_:status:retryAfter:)`` and ``setDown(_:)``.
 public final class SplunkHECFake: Sendable {
     /// One stored event.
     public struct Event: Sendable {
@@ -42,10 +44,7 @@ public final class SplunkHECFake: Sendable {
         var acceptedBodySizes: [Int] = []
         var ackQueries = 0
         var ackEnabled = false
-        var ackPollsBeforeTrue: Int? = 1
-        /// Per channel: ackId → times polled.
-        var pendingAcks: [String: [Int: Int]] = [:]
-        var nextAckId: [String: Int] = [:]
+        var indexers = SplunkHECIndexers()
         var fault: Fault?
         var down = false
     }
@@ -98,8 +97,26 @@ public final class SplunkHECFake: Sendable {
     public func setAck(enabled: Bool, pollsBeforeTrue: Int? = 1) {
         self.state.withLock {
             $0.ackEnabled = enabled
-            $0.ackPollsBeforeTrue = pollsBeforeTrue
+            for index in $0.indexers.indexers.indices { $0.indexers.indexers[index].pollsBeforeTrue = pollsBeforeTrue }
         }
+    }
+
+    /// Puts one indexer per element behind the URL, round-robin, each acknowledging after that many queries
+    /// of an ackId (nil: never; its events are as good as lost). An empty list changes nothing.
+    public func setIndexers(pollsBeforeTrue: [Int?]) {
+        guard !pollsBeforeTrue.isEmpty else { return }
+        self.state.withLock { $0.indexers.indexers = pollsBeforeTrue.map { SplunkHECIndexers.Indexer(pollsBeforeTrue: $0) } }
+    }
+
+    /// Restarts, once, the indexer that accepts the `count`-th event request from now: its unacknowledged
+    /// requests are lost and its ackIds start from 0 again.
+    public func restart(afterRequests count: Int) {
+        self.state.withLock { $0.indexers.restartAfter = max(1, count) }
+    }
+
+    /// The events whose request was acknowledged (answered true) by the indexer that holds it, in arrival order.
+    public var acknowledgedEvents: [Event] {
+        self.state.withLock { state in state.indexers.acknowledged.sorted().map { state.events[$0] } }
     }
 
     /// Fails the next `count` event requests with `status` (503 answers HEC's code 9, "Server is busy").

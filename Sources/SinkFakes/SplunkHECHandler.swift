@@ -49,13 +49,11 @@ struct SplunkHECHandler: HTTPHandler {
         case .rejected(let response): return response
         }
         let ackId: Int? = self.fake.state.withLock { state in
+            let first = state.events.count
             state.events += parsed
             state.acceptedBodySizes.append(request.body.count)
             guard ackEnabled, let channel else { return nil }
-            let id = state.nextAckId[channel, default: 0]
-            state.nextAckId[channel] = id + 1
-            state.pendingAcks[channel, default: [:]][id] = 0
-            return id
+            return state.indexers.accept(channel: channel, events: first..<state.events.count)
         }
         if let ackId { return .json(200, #"{"text":"Success","code":0,"ackId":\#(ackId)}"#) }
         return .json(200, #"{"text":"Success","code":0}"#)
@@ -70,19 +68,7 @@ struct SplunkHECHandler: HTTPHandler {
         }
         let answers: [String] = self.fake.state.withLock { state in
             state.ackQueries += 1
-            return ids.map { id in
-                let key = Int(id)
-                var acked = false
-                if let polls = state.pendingAcks[channel]?[key] {
-                    if let needed = state.ackPollsBeforeTrue, polls + 1 >= needed {
-                        acked = true
-                        state.pendingAcks[channel]?[key] = nil  // HEC forgets an ackId once it said true
-                    } else {
-                        state.pendingAcks[channel]?[key] = polls + 1
-                    }
-                }
-                return "\"\(key)\":\(acked)"
-            }
+            return state.indexers.answer(channel: channel, ids: ids.map { Int($0) }).map { "\"\($0.id)\":\($0.acked)" }
         }
         return .json(200, "{\"acks\":{\(answers.joined(separator: ","))}}")
     }

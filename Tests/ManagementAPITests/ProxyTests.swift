@@ -41,7 +41,31 @@ struct ProxyTests {
         }
     }
 
+    /// Tenant A's client over `http`, with its Audit.General subscription started (content published while
+    /// stopped is lost).
+    static func startedClient(_ sim: SimEnv, http: HTTPClient) async throws -> ManagementAPIClient {
+        let client = simulatedTenantClient(url: sim.url, http: http, tenant: tenantA, app: appA, secret: secretA,
+                                           publisher: publisher, backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(20)))
+        _ = try await client.start("Audit.General", webhook: nil)
+        return client
+    }
+
+    /// Makes clients that go through the proxy: each new one opens a new tunnel, so its first request
+    /// is the one that meets the proxy's CONNECT answer.
+    struct ProxiedClients: Sendable {
+        let configuration: HTTPClientConfiguration
+        func make() throws -> HTTPClient { try HTTPClient(configuration: self.configuration) }
+    }
+
     static func withProxiedSim(_ body: @Sendable (SimEnv, HTTPClient, Tinyproxy) async throws -> Void) async throws {
+        try await Self.withProxiedSim { sim, clients, proxy in
+            let proxied = try clients.make()
+            defer { proxied.shutdown() }
+            try await body(sim, proxied, proxy)
+        }
+    }
+
+    static func withProxiedSim(_ body: @Sendable (SimEnv, ProxiedClients, Tinyproxy) async throws -> Void) async throws {
         try await withTemporaryDirectory { dir in
             let pki = try await TestPKI(in: dir.appendingPathComponent("pki"))
             let proxy = try await Tinyproxy(directory: dir)
@@ -53,9 +77,8 @@ struct ProxyTests {
                     #expect(url.hasPrefix("https://"))
                     var api = APIConfig()
                     api.proxy = Secret(proxy.url)
-                    let proxied = try HTTPClient(configuration: .outbound(api, extraCAFile: pki.caCertificate, environment: [:]))
-                    defer { proxied.shutdown() }
-                    try await body(SimEnv(url: url, http: direct), proxied, proxy)
+                    let clients = ProxiedClients(configuration: .outbound(api, extraCAFile: pki.caCertificate, environment: [:]))
+                    try await body(SimEnv(url: url, http: direct), clients, proxy)
                 }
             } catch {
                 await proxy.stop()
@@ -67,41 +90,51 @@ struct ProxyTests {
 
     @Test("statuses come through the tunnel as the server sent them, streamed or collected", .timeLimit(.minutes(2)))
     func statusesThroughTheTunnel() async throws {
-        try await Self.withProxiedSim { sim, proxied, _ in
+        try await Self.withProxiedSim { (sim: SimEnv, clients: ProxiedClients, _: Tinyproxy) in
+            _ = try await Self.startedClient(sim, http: sim.http)
             let published = try await sim.control("POST", "publish",
                 #"{"tenant":"\#(tenantA)","contentType":"Audit.General","blobs":1,"recordsPerBlob":3,"notify":false}"#)
-            let uri = try #require(((published["published"] as? [[String: Any]])?.first?["contentUri"]) as? String)
+            let blobURI = try #require(((published["published"] as? [[String: Any]])?.first?["contentUri"]) as? String)
+            let uri = blobURI + "?PublisherIdentifier=\(publisher)"
             try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"blob","kind":"throttle","retryAfterSeconds":7,"count":2}]}"#)
-            // Streamed: the head is answered at the first blank line, which used to be the CONNECT answer's.
-            let streamed = try await proxied.stream(HTTPClientRequest(url: uri))
+            // Streamed, as a new tunnel's first request: the head is answered at the first blank line, which
+            // used to be the end of the proxy's "200 Connection established".
+            let first = try clients.make()
+            defer { first.shutdown() }
+            let streamed = try await first.stream(HTTPClientRequest(url: uri))
             #expect(streamed.status == 429)
             #expect(streamed.headers["Retry-After"] == "7")
             #expect(streamed.headers["x-ms-error-code"] == "TooManyRequests")
             #expect(String(decoding: try await streamed.body.collect(upTo: 1 << 20), as: UTF8.self).contains("TooManyRequests"))
-            let collected = try await proxied.execute(HTTPClientRequest(url: uri))
-            #expect(collected.status == 429)
+            let second = try clients.make()
+            defer { second.shutdown() }
+            #expect(try await second.execute(HTTPClientRequest(url: uri)).status == 429)
             try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"blob","kind":"5xx","status":401,"count":1}]}"#)
-            #expect(try await proxied.stream(HTTPClientRequest(url: uri)).status == 401)
+            let third = try clients.make()
+            defer { third.shutdown() }
+            let refused = try await third.stream(HTTPClientRequest(url: uri))
+            #expect(refused.status == 401)
+            _ = try await refused.body.collect(upTo: 1 << 20)
         }
     }
 
     @Test("a token refresh after a 401, listings and blob bytes come through the proxy unchanged", .timeLimit(.minutes(2)))
     func apiThroughTheProxy() async throws {
-        try await Self.withProxiedSim { sim, proxied, proxy in
+        try await Self.withProxiedSim { (sim: SimEnv, proxied: HTTPClient, proxy: Tinyproxy) in
+            let client = try await Self.startedClient(sim, http: proxied)
             let published = try await sim.control("POST", "publish",
                 #"{"tenant":"\#(tenantA)","contentType":"Audit.General","blobs":2,"recordsPerBlob":50,"notify":false}"#)
             let uris = ((published["published"] as? [[String: Any]]) ?? []).compactMap { $0["contentUri"] as? String }
             #expect(uris.count == 2)
-            let client = simulatedTenantClient(url: sim.url, http: proxied, tenant: tenantA, app: appA, secret: secretA,
-                                               publisher: publisher, backoff: Backoff(base: .milliseconds(5), cap: .milliseconds(20)))
-            _ = try await client.start("Audit.General", webhook: nil)
             // The token is refused once: the client refreshes it through the proxy and the call succeeds.
             try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"content","kind":"expiredToken","count":1}]}"#)
             let listing = try await client.content("Audit.General")
             #expect(Set(listing.blobs.map(\.contentURI)) == Set(uris))
-            #expect(await client.tokens.fetchCount == 2)
+            #expect(await client.tokens.fetchCount == 2, "one token for start, one after the 401")
             for uri in uris {
-                let viaProxy = try await client.streamBlob(uri).body.collect(upTo: 16 << 20)
+                let response = try await client.streamBlob(uri)  // held: dropping it cancels the transfer
+                let viaProxy = try await response.body.collect(upTo: 16 << 20)
+                #expect(response.status == 200)
                 let token = try await client.tokens.token().value
                 let direct = try await sim.http.execute(HTTPClientRequest(
                     url: uri + "?PublisherIdentifier=\(publisher)", headers: ["Authorization": "Bearer \(token)"]))

@@ -22,9 +22,12 @@ struct Sim: Sendable {
 
     /// The usual scenario: tenant A with an app holding every role and one without ReadDlp;
     /// tenant B with the same app; no start throttle and plain-HTTP webhooks unless overridden.
+    /// These tests call the simulator directly, mostly without `PublisherIdentifier`, so
+    /// `requirePublisherIdentifier` is off here (it is on in the suites that run our client).
     static func scenario(settings: String = "", extraApps: String = "") -> String {
         """
-        {"settings":{"startThrottleSeconds":0,"requireHTTPSWebhook":false,"retryBaseSeconds":0.01,"retryMaxSeconds":0.05\(settings)},
+        {"settings":{"startThrottleSeconds":0,"requireHTTPSWebhook":false,"retryBaseSeconds":0.01,"retryMaxSeconds":0.05,
+                     "requirePublisherIdentifier":false\(settings)},
          "tenants":[{"id":"\(tenantA)","apps":[{"clientId":"\(appA)","secret":"\(secretA)"\(extraApps)},
                     {"clientId":"\(appNoDlp)","secret":"\(secretA)","roles":["ActivityFeed.Read","ServiceHealth.Read"]}]},
                     {"id":"\(tenantB)","apps":[{"clientId":"\(appA)","secret":"\(secretA)"}]}]}

@@ -1,0 +1,28 @@
+import HookConfig
+import Testing
+
+/// `api.proxy` (issue 12 item 3): credentials never go to a proxy in clear text, and are never echoed.
+/// The plain-http rules for the other URLs are tested in PlainHTTPTests.
+@Suite("api.proxy")
+struct ProxyConfigTests {
+    @Test("credentials over a clear-text proxy to another host are refused and never echoed")
+    func proxy() throws {
+        let secret = "pr0xy-pa55"
+        let clear = ConfigFixtures.issues(ConfigFixtures.minimal + "api:\n  proxy: http://user:\(secret)@proxy.corp:3128\n")
+        #expect(clear.map(\.keyPath) == ["api.proxy"])
+        #expect(clear.allSatisfy { !$0.description.contains(secret) })
+        #expect(clear.first?.description.contains("api.allowInsecureHTTP") == true)
+        let plain = try ConfigFixtures.parse(ConfigFixtures.minimal + "api:\n  proxy: http://proxy.corp:3128\n  noProxy: .corp,localhost\n")
+        #expect(plain.config.api.proxy?.reveal() == "http://proxy.corp:3128")
+        #expect(plain.config.api.noProxy == ".corp,localhost")
+        #expect(!plain.config.redactedYAML().contains("proxy.corp:3128"))
+        let tls = try ConfigFixtures.parse(ConfigFixtures.minimal + "api:\n  proxy: https://user:\(secret)@proxy.corp:3128\n")
+        #expect(tls.config.api.proxy != nil)
+        let local = try ConfigFixtures.parse(ConfigFixtures.minimal + "api:\n  proxy: http://user:\(secret)@127.0.0.1:3128\n")
+        #expect(local.config.api.proxy != nil)
+        let allowed = try ConfigFixtures.parse(ConfigFixtures.minimal
+                                               + "api:\n  allowInsecureHTTP: true\n  proxy: http://u:\(secret)@proxy.corp:3128\n")
+        #expect(allowed.config.api.allowInsecureHTTP)
+        ConfigFixtures.expectIssue(ConfigFixtures.minimal + "api:\n  proxy: ftp://proxy.corp\n", at: "api.proxy", containing: "socks5")
+    }
+}
