@@ -15,6 +15,9 @@ public struct APIConfig: Sendable {
     /// Requests per minute per tenant, shared by every caller of the API (`api.requestsPerMinute`,
     /// default 2000, Microsoft's baseline; raise it only after Microsoft raised your tenant's limit).
     public var requestsPerMinute: Int
+    /// The length of the budget's "minute" in seconds (`api.requestWindowSeconds`, default 60). Only tests
+    /// shorten it, to see many budget windows quickly; Microsoft counts per 60 seconds.
+    public var requestWindowSeconds: Int
 
     /// Creates the section with the documented defaults.
     public init(
@@ -24,7 +27,8 @@ public struct APIConfig: Sendable {
         loginURL: String? = nil,
         caFile: String? = nil,
         tokenEndpoint: TokenEndpoint = .v2,
-        requestsPerMinute: Int = 2000
+        requestsPerMinute: Int = 2000,
+        requestWindowSeconds: Int = 60
     ) {
         self.cloud = cloud
         self.publisherId = publisherId
@@ -33,6 +37,7 @@ public struct APIConfig: Sendable {
         self.caFile = caFile
         self.tokenEndpoint = tokenEndpoint
         self.requestsPerMinute = requestsPerMinute
+        self.requestWindowSeconds = requestWindowSeconds
     }
 
     /// The API root requests go to: the override if set, else the cloud's root. No trailing slash.

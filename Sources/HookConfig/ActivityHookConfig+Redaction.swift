@@ -59,6 +59,7 @@ extension APIConfig {
             ("caFile", .optional(self.caFile)),
             ("tokenEndpoint", .string(self.tokenEndpoint.rawValue)),
             ("requestsPerMinute", .plain(String(self.requestsPerMinute))),
+            ("requestWindowSeconds", .plain(String(self.requestWindowSeconds))),
         ])
     }
 }
