@@ -7,8 +7,9 @@ import HookLedger
 public struct SharedBudgetBlocks: Sendable {
     /// The largest block `serve` reserves at once (a ledger write per this many calls at full speed).
     public static let defaultMaxBlock = 50
-    /// How long a block's calls may be used after it was reserved.
-    public static let validity: Duration = .seconds(5)
+    /// How long a block's calls may be used after it was reserved, per window: a twelfth (5 s of a minute).
+    /// A block counts until a window after this, so a longer validity costs capacity, a shorter one ledger writes.
+    public static let validityFraction = 12
     /// Added to the window when counting, for the time between our count and Microsoft's (network, retries).
     public static let latencyMargin: Duration = .seconds(1)
     /// The longest sleep before asking the ledger again.
@@ -48,7 +49,8 @@ public struct SharedBudgetBlocks: Sendable {
         self.left = 0
         let now = self.now()
         let grant = try await self.store.reserveCalls(tenantId: self.tenantId, calls: self.nextSize, limit: self.perMinute,
-                                                      window: self.window + Self.latencyMargin, validity: Self.validity, now: now)
+                                                      window: self.window + Self.latencyMargin,
+                                                      validity: self.window / Self.validityFraction, now: now)
         switch grant {
         case .granted(let calls, let until):
             self.left = calls
