@@ -86,8 +86,9 @@ struct Serve: AsyncParsableCommand {
             if self.poller {
                 services.append(Self.poller(loaded.config, clients: clients, registrar: registrar, ledger: ledger,
                                             metrics: built.metrics, logger: logger))
-                services.append(Self.backfillJobs(loaded.config, clients: clients, ledger: ledger, logger: logger))
             }
+            // Backfill jobs are asked for explicitly (`activityhook backfill`), so they run even with --no-poller.
+            services.append(Self.backfillJobs(loaded.config, clients: clients, ledger: ledger, logger: logger))
             if self.workers {
                 do {
                     sinks = try SinkFactory.makeSinks(loaded.config.sinks, http: apiHTTP, metrics: built.metrics.registry,

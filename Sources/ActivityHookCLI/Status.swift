@@ -8,7 +8,7 @@ import HookManagementAPI
 /// `activityhook status`: subscriptions and webhook status from Microsoft beside the ledger's counts.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show subscriptions and webhook status from Microsoft beside the ledger's counts.",
+        abstract: "Show subscriptions and webhook status from Microsoft beside the ledger's counts and backfill jobs.",
         discussion: "Exits 1 when Microsoft could not be asked for some tenant (the row says why).")
 
     @OptionGroup var global: GlobalOptions
