@@ -8,7 +8,7 @@ import Testing
 /// Backfill jobs run by a built `activityhook serve`: picked up when recorded before it started, followed
 /// with `--follow`, shown in `status`, and inside the per-tenant request budget with everything else.
 @Suite struct BackfillJobTests {
-    @Test func servePicksUpAJobRecordedBeforeItStartedAndFollowPrintsPlainLines() async throws {
+    @Test func servePicksUpAJobRecordedBeforeItStartedAndFollowShowsPlainLinesOrABar() async throws {
         try await withTemporaryDirectory { directory in
             try await withPollSim(PollSim.scenario(settings: #","pageSize":10"#)) { sim in
                 _ = try await sim.client().start("Audit.General", webhook: nil)
@@ -34,10 +34,25 @@ import Testing
                 #expect(output.contains("backfill done: job=2 windows=7 found=30 forwarded=30 unforwarded=0"), "\(output)")
                 #expect(!output.contains("no activityhook serve is running"), "\(output)")
 
+                // On a terminal (a pseudo-terminal from script(1)): a bar redrawn in place, full at the end.
+                let binary = try TestBinaries.require("activityhook").path
+                let onTerminal = try await firstResult(within: 120) { () async -> String? in
+                    guard let child = try? ChildProcess(URL(fileURLWithPath: "/usr/bin/script"), [
+                        "-qec", "'\(binary)' backfill --config '\(config)' --since \(since) --until \(until) --follow", "/dev/null",
+                    ], stderrToStdout: true) else { return nil }
+                    var lines: [String] = []
+                    while let line = await child.nextLine() { lines.append(line) }
+                    return await child.waitForExit() == 0 ? lines.joined(separator: "\n") : nil
+                }
+                let drawn = try #require(onTerminal, "backfill --follow on a terminal did not end")
+                #expect(drawn.contains("\r\u{1B}[K[" + String(repeating: "#", count: 30) + "] job 3 listed"), "\(drawn)")
+                #expect(drawn.contains("backfill done: job=3 "), "\(drawn)")
+
                 let status = try await activityhook(["status", "--config", config])
                 #expect(status.output.contains("BACKFILL JOB"), "\(status.output)")
                 let json = try await activityhook(["status", "--config", config, "--json"])
                 #expect(json.output.contains(#"{"id":1,"state":"listed","#), "\(json.output)")
+                #expect(json.output.contains(#"{"id":3,"state":"listed","#), "\(json.output)")
                 #expect(json.output.contains(#""windowsListed":7,"windowsTotal":7,"blobsFound":30,"blobsForwarded":30"#), "\(json.output)")
                 serve.signal(SIGTERM)
                 #expect(await serve.waitForExit() == 0)
