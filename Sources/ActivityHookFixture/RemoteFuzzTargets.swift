@@ -45,7 +45,7 @@ struct RemoteFuzzTargets {
         let backoff = Backoff(base: .milliseconds(500), cap: .seconds(30))
         func waitIsBounded(_ wait: Duration?) -> Bool {
             guard let wait else { return true }
-            return wait >= .zero && wait <= Saturating.maxServerWait && backoff.delay(attempt: 1, serverRequested: wait) <= backoff.cap
+            return wait >= .zero && wait <= Saturating.maxServerWait && backoff.delay(attempt: 1, serverRequested: wait) <= backoff.serverCap
         }
         switch Self.families[family] {
         case "retry-after":

@@ -116,6 +116,8 @@ extension BatchingCore {
                     return .failure(self.giveUp(.permanent, message, records: records, retryAfter: nil))
                 case .retryable(let message, let retryAfter):
                     let delay = retry.backoff.delay(attempt: attempt, serverRequested: retryAfter)
+                    // A server asking for longer than the budget left is not waited for here: the records go
+                    // back with its wait, which the forwarder clamps again (docs/remote-input.md).
                     let exhausted = attempt >= retry.backoff.maxAttempts || (clock.now - started) + delay > retry.budget
                     if exhausted || self.state != .running || Task.isCancelled {
                         let why = exhausted ? "gave up after \(attempt) attempt(s)" : "not retried: the sink is shutting down"

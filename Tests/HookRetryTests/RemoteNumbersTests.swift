@@ -5,13 +5,14 @@ import Testing
 /// Numbers from remote peers never trap and never make us wait past a policy's cap (issue 12 item 1).
 @Suite("Remote numbers: clamped and saturating")
 struct RemoteNumbersTests {
-    @Test("a server-requested wait is clamped to the cap, however large")
+    @Test("a server-requested wait is clamped to the server cap, however large")
     func serverWaitIsClamped() {
-        let backoff = Backoff(base: .seconds(1), cap: .seconds(30), maxAttempts: 8)
-        for requested: Duration in [.seconds(10_000_000_000_000_000), .seconds(Int64.max), .seconds(86_400), .seconds(31)] {
+        let backoff = Backoff(base: .seconds(1), cap: .seconds(30), maxAttempts: 8, serverCap: .seconds(60))
+        for requested: Duration in [.seconds(10_000_000_000_000_000), .seconds(Int64.max), .seconds(86_400), .seconds(61)] {
             let delay = backoff.delay(attempt: 1, serverRequested: requested, random: { $0.upperBound })
-            #expect(delay == .seconds(30), "requested \(requested)")
+            #expect(delay == .seconds(60), "requested \(requested)")
         }
+        #expect(Backoff(serverCap: .seconds(Int64.max)).serverCap == Saturating.maxServerWait)
         #expect(backoff.delay(attempt: 1, serverRequested: .seconds(10), random: { $0.lowerBound }) == .seconds(10))
         #expect(backoff.delay(attempt: 1, serverRequested: .seconds(-5), random: { $0.upperBound }) == .zero)
         // The exponential rule at absurd attempt numbers stays within the cap too.
