@@ -7,7 +7,8 @@ import HookManagementAPI
 import HookEntraAuth
 
 /// What `register`, `status` and `unregister` share: the config, one HTTP client trusting `api.caFile`,
-/// one API client per tenant (each with its own request budget) and the ledger (start guard, counts).
+/// one API client per tenant and the ledger (start guard, counts). The clients' request budget is drawn from
+/// the ledger, so these few calls share the per-tenant budget with a running `serve` (docs/request-budget.md).
 struct ManagementSession {
     let config: ActivityHookConfig
     let http: HTTPClient
@@ -17,8 +18,8 @@ struct ManagementSession {
     /// Opens everything for `config`; fails with a one-line message.
     static func open(_ config: ActivityHookConfig) async throws -> ManagementSession {
         let http = try HTTPClient(configuration: .outbound(config.api, extraCAFile: config.api.caFile))
-        let clients = ManagementAPIClient.makeAll(config: config, http: http)
         let ledger = try await SQLiteLedger.open(path: config.state.path)
+        let clients = ManagementAPIClient.makeAll(config: config, http: http, budgetStore: ledger)
         return ManagementSession(config: config, http: http, clients: clients, ledger: ledger)
     }
 

@@ -55,6 +55,10 @@ struct Serve: AsyncParsableCommand {
             if orphaned > 0 {
                 logger.warning("returned blobs leased by a previous run that did not stop cleanly", metadata: ["blobs": "\(orphaned)"])
             }
+            let interrupted = try await ledger.requeueRunningBackfillJobs()
+            if interrupted > 0 {
+                logger.warning("queued again the backfill jobs a previous run did not finish", metadata: ["jobs": "\(interrupted)"])
+            }
             built = try ReceiverServices.make(config: loaded.config, ledger: ledger, logger: logger)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
@@ -72,8 +76,9 @@ struct Serve: AsyncParsableCommand {
         defer { apiHTTP?.shutdown() }
         var sinks: [any Sink] = []
         if let apiHTTP {
-            // One client per tenant for the whole process: every caller shares its budget and token cache.
-            let clients = ManagementAPIClient.makeAll(config: loaded.config, http: apiHTTP)
+            // One client per tenant for the whole process: every caller shares its budget and token cache; the
+            // budget itself is drawn from the ledger, shared with register/status/unregister (docs/request-budget.md).
+            let clients = ManagementAPIClient.makeAll(config: loaded.config, http: apiHTTP, budgetStore: ledger)
             let registrar = self.registrar(loaded.config, ledger: ledger)
             if self.watchdogInterval > 0 {
                 services.append(self.watchdog(loaded.config, clients: clients, registrar: registrar, metrics: built.metrics, logger: logger))
@@ -82,6 +87,8 @@ struct Serve: AsyncParsableCommand {
                 services.append(Self.poller(loaded.config, clients: clients, registrar: registrar, ledger: ledger,
                                             metrics: built.metrics, logger: logger))
             }
+            // Backfill jobs are asked for explicitly (`activityhook backfill`), so they run even with --no-poller.
+            services.append(Self.backfillJobs(loaded.config, clients: clients, ledger: ledger, logger: logger))
             if self.workers {
                 do {
                     sinks = try SinkFactory.makeSinks(loaded.config.sinks, http: apiHTTP, metrics: built.metrics.registry,
@@ -143,6 +150,18 @@ struct Serve: AsyncParsableCommand {
             logger.warning("poller found the subscription missing or disabled", metadata: [
                 "tenant": "\(tenant)", "contentType": "\(type)", "action": "\(result.action.rawValue)"])
         }
+    }
+}
+
+extension Serve {
+    /// The runner of the backfill jobs `activityhook backfill` records, over the same clients (and budget).
+    static func backfillJobs(_ config: ActivityHookConfig, clients: [ManagementAPIClient], ledger: SQLiteLedger,
+                             logger: Logger) -> BackfillJobRunner {
+        let targets = config.tenants.indices.map { index in
+            Poller.Target(lister: clients[index], contentTypes: config.tenants[index].contentTypes.map(\.rawValue))
+        }
+        let runner = PollRunner(ledger: ledger, watermarks: ledger, planner: WindowPlanner(overlap: 0, initialLookback: 0))
+        return BackfillJobRunner(jobs: ledger, runner: runner, targets: targets, logger: logger)
     }
 }
 

@@ -9,7 +9,7 @@ import Glibc
 /// other; and holding the lock proves no other worker is alive, so leases left in the ledger belong to a
 /// crashed predecessor and can be released at once instead of waiting out their duration. The kernel drops
 /// a `flock` when its process dies, SIGKILL included, so a crash never leaves a stale lock. `backfill`,
-/// `replay` and `status` do not take it: they never lease.
+/// `replay` and `status` do not take it: they never lease (`backfill` only asks whether it is held).
 final class ServeLock {
     let path: String
     private let descriptor: Int32
@@ -28,6 +28,16 @@ final class ServeLock {
             throw ServeLockError(description: "cannot lock \(self.path): \(reason)")
         }
         self.descriptor = fd
+    }
+
+    /// Whether a `serve` holds the lock of the ledger at `statePath` right now (a shared, non-blocking try).
+    static func isHeld(statePath: String) -> Bool {
+        let fd = open(statePath + ".lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }  // no lock file: no serve ever ran here
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        _ = flock(fd, LOCK_UN)
+        return false
     }
 
     deinit {

@@ -8,7 +8,7 @@ import HookManagementAPI
 /// `activityhook status`: subscriptions and webhook status from Microsoft beside the ledger's counts.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show subscriptions and webhook status from Microsoft beside the ledger's counts.",
+        abstract: "Show subscriptions and webhook status from Microsoft beside the ledger's counts and backfill jobs.",
         discussion: "Exits 1 when Microsoft could not be asked for some tenant (the row says why).")
 
     @OptionGroup var global: GlobalOptions
@@ -34,6 +34,7 @@ struct Status: AsyncParsableCommand {
         let sinks = loaded.config.sinks.map { SinkRow(name: $0.name, type: $0.kind.typeName, backlog: 0) }
         let backlog = try await session.ledger.sinkBacklog(sinks: sinks.map(\.name))
         let sinkRows = sinks.map { SinkRow(name: $0.name, type: $0.type, backlog: backlog[$0.name] ?? 0) }
+        let jobs = try await session.ledger.backfillJobs(limit: Self.jobsShown)
         var rows: [Row] = []
         for (index, client) in session.clients.enumerated() {
             let tenant = loaded.config.tenants[index]
@@ -57,9 +58,9 @@ struct Status: AsyncParsableCommand {
             }
         }
         await session.close()
-        print(self.json ? Self.renderJSON(rows, sinks: sinkRows, summary: summary)
+        print(self.json ? Self.renderJSON(rows, sinks: sinkRows, summary: summary, jobs: jobs)
               : Self.renderText(rows, webhook: loaded.config.server.publicURL) + "\n\n" + Self.renderCompleteness(rows, summary: summary)
-                + "\n\n" + Self.renderSinks(sinkRows))
+                + "\n\n" + Self.renderSinks(sinkRows) + (jobs.isEmpty ? "" : "\n\n" + Self.renderJobs(jobs)))
         if rows.contains(where: { $0.error != nil }) {
             for row in rows { if let error = row.error { printError("error: \(row.tenantId) \(row.contentType): \(error)") } }
             throw ExitCode(1)
@@ -107,7 +108,7 @@ struct Status: AsyncParsableCommand {
         renderTable(["SINK", "TYPE", "BACKLOG"], sinks.map { [$0.name, $0.type, String($0.backlog)] })
     }
 
-    static func renderJSON(_ rows: [Row], sinks: [SinkRow], summary: LedgerSummary) -> String {
+    static func renderJSON(_ rows: [Row], sinks: [SinkRow], summary: LedgerSummary, jobs: [BackfillJob]) -> String {
         let items = rows.map { row in
             let counts = BlobState.allCases.map { #""\#($0.rawValue)":\#(row.counts[$0] ?? 0)"# }.joined(separator: ",")
             var fields = [#""tenantId":"\#(jsonEscaped(row.tenantId))""#, #""contentType":"\#(jsonEscaped(row.contentType))""#,
@@ -126,6 +127,7 @@ struct Status: AsyncParsableCommand {
         let sinkItems = sinks.map { #"{"name":"\#(jsonEscaped($0.name))","type":"\#($0.type)","backlog":\#($0.backlog)}"# }
         let oldest = summary.oldestPendingSince.map { String(Int(Date().timeIntervalSince($0))) } ?? "null"
         return #"{"subscriptions":[\#(items.joined(separator: ","))],"sinks":[\#(sinkItems.joined(separator: ","))],"#
+            + #""backfillJobs":[\#(jobs.map(Self.jobJSON).joined(separator: ","))],"#
             + #""oldestPendingAgeSeconds":\#(oldest),"expiringWithin24h":\#(summary.expiringWithin24h)}"#
     }
 }

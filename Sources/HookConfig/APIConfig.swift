@@ -25,6 +25,9 @@ public struct APIConfig: Sendable {
     /// Allows `http://` API, login and proxy-with-credentials URLs to non-loopback hosts
     /// (`api.allowInsecureHTTP`, default false): secrets would cross the network in clear.
     public var allowInsecureHTTP: Bool = false
+    /// The length of the budget's "minute" in seconds (`api.requestWindowSeconds`, default 60). Only tests
+    /// shorten it, to see many budget windows quickly; Microsoft counts per 60 seconds.
+    public var requestWindowSeconds: Int
 
     /// Creates the section with the documented defaults.
     public init(
@@ -34,7 +37,8 @@ public struct APIConfig: Sendable {
         loginURL: String? = nil,
         caFile: String? = nil,
         tokenEndpoint: TokenEndpoint = .v2,
-        requestsPerMinute: Int = 2000
+        requestsPerMinute: Int = 2000,
+        requestWindowSeconds: Int = 60
     ) {
         self.cloud = cloud
         self.publisherId = publisherId
@@ -45,6 +49,7 @@ public struct APIConfig: Sendable {
         self.requestsPerMinute = requestsPerMinute
         self.proxy = nil
         self.noProxy = nil
+        self.requestWindowSeconds = requestWindowSeconds
     }
 
     /// The API root requests go to: the override if set, else the cloud's root. No trailing slash.

@@ -62,6 +62,7 @@ extension APIConfig {
             ("proxy", self.proxy.map(RedactedYAML.secret) ?? .optional(nil)),
             ("noProxy", .optional(self.noProxy)),
             ("allowInsecureHTTP", .plain(String(self.allowInsecureHTTP))),
+            ("requestWindowSeconds", .plain(String(self.requestWindowSeconds))),
         ])
     }
 }

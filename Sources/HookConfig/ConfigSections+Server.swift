@@ -67,9 +67,11 @@ extension ConfigSections {
             parse: { TokenEndpoint(rawValue: $0.lowercased()) }
         ) ?? defaults.tokenEndpoint
         let requestsPerMinute = m.optional("requestsPerMinute")?.int(in: 1...1_000_000) ?? defaults.requestsPerMinute
+        let requestWindowSeconds = m.optional("requestWindowSeconds")?.int(in: 1...60) ?? defaults.requestWindowSeconds
         m.finish()
         var api = APIConfig(cloud: cloud, publisherId: publisherId, apiRoot: apiRoot, loginURL: loginURL,
-                            caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute)
+                            caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute,
+                            requestWindowSeconds: requestWindowSeconds)
         api.proxy = proxy
         api.noProxy = noProxy
         api.allowInsecureHTTP = insecure.allowed

@@ -20,6 +20,10 @@ public final class InMemoryLedger: Ledger {
     let rows = Mutex<(byKey: [String: Row], nextID: Int64)>(([:], 1))
     /// Record claims: Id → (claiming blob, when); see ``RecordClaimRules``.
     let claims = Mutex<[BucketedClaimKey: Int64]>([:])
+    /// Request grants per tenant (``RequestBudgetStore``).
+    let grants = Mutex<[String: [(until: Int64, calls: Int)]]>([:])
+    /// Backfill jobs and the blobs each found (``BackfillJobStore``).
+    let jobs = Mutex<(byId: [Int64: InMemoryBackfillJob], nextID: Int64)>(([:], 1))
     /// When set, every write fails with this error (to test the receiver's 503 path).
     public let failWrites = Mutex<LedgerError?>(nil)
 

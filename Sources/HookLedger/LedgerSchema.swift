@@ -62,6 +62,7 @@ enum LedgerSchema {
             """),
         LedgerSchema.recordClaims,
         LedgerSchema.recentClaims,
+        LedgerSchema.budgetAndBackfillJobs,
     ]
 }
 

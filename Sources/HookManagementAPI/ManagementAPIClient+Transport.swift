@@ -48,7 +48,6 @@ extension ManagementAPIClient {
         var number = 0
         while true {
             number += 1
-            try await self.budget.acquire()
             let token: String
             do {
                 token = try await self.tokens.token().value
@@ -57,6 +56,8 @@ extension ManagementAPIClient {
                 try await Task.sleep(for: self.settings.backoff.delay(attempt: number, serverRequested: nil))
                 continue
             }
+            // After the token, right before the request: the budget counts the call close to when Microsoft does.
+            try await self.budget.acquire()
             let failure: ManagementAPIError
             do {
                 switch try await attempt(token) {

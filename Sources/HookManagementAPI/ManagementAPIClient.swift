@@ -4,6 +4,7 @@ import HookRetry
 import HookConfig
 import HookHTTPClient
 import HookJSON
+import HookLedger
 
 /// The Office 365 Management Activity API for one tenant (reference §3, §6): subscriptions, content
 /// listings that follow every page, notification history and streaming blob GETs.
@@ -57,16 +58,29 @@ public final class ManagementAPIClient: Sendable {
 
     /// One client per configured tenant. A process creates these once and hands the same client to every
     /// caller of a tenant (lifecycle, watchdog, and later the poller and workers), so that they share one
-    /// request budget (`api.requestsPerMinute`) and one token cache.
-    public static func makeAll(config: ActivityHookConfig, http: HTTPClient) -> [ManagementAPIClient] {
-        config.tenants.indices.map { Self.make(config: config, tenantIndex: $0, http: http) }
+    /// request budget (`api.requestsPerMinute`) and one token cache. With `budgetStore` (the ledger) the
+    /// budget is shared with every other process on that ledger (docs/request-budget.md).
+    public static func makeAll(config: ActivityHookConfig, http: HTTPClient,
+                               budgetStore: (any RequestBudgetStore)? = nil) -> [ManagementAPIClient] {
+        config.tenants.indices.map { index in
+            let budget = budgetStore.map { Self.sharedBudget(config: config, tenantIndex: index, store: $0) }
+            return Self.make(config: config, tenantIndex: index, http: http, budget: budget)
+        }
+    }
+
+    /// The budget of `config.tenants[index]` drawn from `store`: `api.requestsPerMinute` per
+    /// `api.requestWindowSeconds`.
+    public static func sharedBudget(config: ActivityHookConfig, tenantIndex index: Int,
+                                    store: any RequestBudgetStore) -> RequestBudget {
+        RequestBudget(perMinute: config.api.requestsPerMinute, window: .seconds(config.api.requestWindowSeconds),
+                      store: store, tenantId: config.tenants[index].tenantId)
     }
 
     /// A client for `config.tenants[index]`, with its own token provider, clock-skew tracker and (unless
     /// given) a budget of `api.requestsPerMinute`.
     public static func make(config: ActivityHookConfig, tenantIndex index: Int, http: HTTPClient,
                             budget: RequestBudget? = nil, backoff: Backoff = Backoff()) -> ManagementAPIClient {
-        let budget = budget ?? RequestBudget(perMinute: config.api.requestsPerMinute)
+        let budget = budget ?? RequestBudget(perMinute: config.api.requestsPerMinute, window: .seconds(config.api.requestWindowSeconds))
         let tenant = config.tenants[index]
         let skew = ClockSkew()
         let tokens = TokenProvider(settings: .management(config, tenantIndex: index), http: http, skew: skew)

@@ -39,7 +39,7 @@ public struct PollRunner: Sendable {
         let watermark = try await self.watermarks.watermark(tenantId: lister.tenantId, contentType: contentType)
         var report = PollReport()
         for window in self.planner.pollWindows(watermark: watermark, serverNow: serverNow) {
-            let (listed, done) = try await self.listWindow(lister, contentType: contentType, window: window,
+            let (listed, done, _) = try await self.listWindow(lister, contentType: contentType, window: window,
                                                            source: .poll, localNow: localNow)
             report.add(done)
             // Committed above; only now may the watermark pass this window.
@@ -53,24 +53,24 @@ public struct PollRunner: Sendable {
 
     /// A backfill of `windows` (from ``WindowPlanner/backfillWindows(since:until:serverNow:)``): the same
     /// listing and ledger path as a poll, with source `.backfill`; the watermark is left to the poller.
-    /// `progress` is called after each window with the running totals.
+    /// `progress` is called after each window (committed) with the running totals and the window's blobs.
     public func backfill(_ lister: any ContentLister, contentType: String, windows: [PollWindow], localNow: @Sendable () -> Date,
-                         progress: (PollReport) -> Void = { _ in }) async throws -> PollReport {
+                         progress: (PollReport, [BlobNotice]) async throws -> Void = { _, _ in }) async throws -> PollReport {
         var report = PollReport()
         for window in windows {
-            let (_, done) = try await self.listWindow(lister, contentType: contentType, window: window,
-                                                      source: .backfill, localNow: localNow())
+            let (_, done, notices) = try await self.listWindow(lister, contentType: contentType, window: window,
+                                                               source: .backfill, localNow: localNow())
             report.add(done)
-            progress(report)
+            try await progress(report, notices)
         }
         return report
     }
 
     /// Lists `window` completely and commits its blobs. AF20030/AF20055 get one retry with the window
     /// corrected to the server's clock; the window actually listed is returned (the watermark goes to
-    /// its end, so a shortened window is continued next time, never skipped).
+    /// its end, so a shortened window is continued next time, never skipped), with the blobs it listed.
     func listWindow(_ lister: any ContentLister, contentType: String, window: PollWindow, source: DiscoverySource,
-                    localNow: Date) async throws -> (PollWindow, PollReport) {
+                    localNow: Date) async throws -> (PollWindow, PollReport, [BlobNotice]) {
         var report = PollReport()
         var listedWindow = window
         let listing: (notices: [BlobNotice], pages: Int)
@@ -95,7 +95,7 @@ public struct PollRunner: Sendable {
         report.pages += listing.pages
         report.newBlobs += outcome.inserted
         report.knownBlobs += outcome.duplicates
-        return (listedWindow, report)
+        return (listedWindow, report, listing.notices)
     }
 
     static func isWindowError(_ error: ManagementAPIError) -> Bool {

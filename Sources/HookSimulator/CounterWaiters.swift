@@ -92,6 +92,7 @@ extension SimCounters {
         case "blobsListed": self.blobsListed
         case "blobsServed": self.blobsServed
         case "throttled": self.throttled
+        case "busiestBudgetWindow": self.busiestBudgetWindow
         case "startThrottled": self.startThrottled
         case "missingPublisher": self.missingPublisher
         case "notificationsQueued": self.notificationsQueued

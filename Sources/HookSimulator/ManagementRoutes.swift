@@ -76,7 +76,9 @@ struct ManagementRoutes: Sendable {
             self.state.withStore { $0.counters.missingPublisher += 1 }
             return .failure(.publisherRequired(operation))
         }
-        guard self.throttle.admit(tenant: tenant, publisher: publisher, budget: budget, windowSeconds: window) else {
+        let admission = self.throttle.admit(tenant: tenant, publisher: publisher, budget: budget, windowSeconds: window)
+        self.state.withStore { $0.counters.busiestBudgetWindow = max($0.counters.busiestBudgetWindow, admission.count) }
+        guard admission.admitted else {
             self.state.withStore { $0.counters.throttled += 1 }
             return .failure(.throttled(status: status, method: Throttle.methodName(operation), publisher: publisher))
         }

@@ -12,6 +12,8 @@ public struct SimCounters: Sendable {
     public var blobsListed = 0
     public var blobsServed = 0
     public var throttled = 0
+    /// The most requests one budget pool received in one budget window (admitted or not).
+    public var busiestBudgetWindow = 0
     public var startThrottled = 0
     /// Calls refused for lacking `PublisherIdentifier` (with `requirePublisherIdentifier`).
     public var missingPublisher = 0
@@ -38,6 +40,7 @@ public struct SimCounters: Sendable {
             ("blobsListed", .number(self.blobsListed)), ("blobsServed", .number(self.blobsServed)),
             ("throttled", .number(self.throttled)), ("startThrottled", .number(self.startThrottled)),
             ("missingPublisher", .number(self.missingPublisher)),
+            ("busiestBudgetWindow", .number(self.busiestBudgetWindow)),
             ("notificationsQueued", .number(self.notificationsQueued)),
             ("notificationsDropped", .number(self.notificationsDropped)),
             ("notificationsNeverSent", .number(self.notificationsNeverSent)),

@@ -21,8 +21,9 @@ final class Throttle: Sendable {
 
     private let windows = Mutex<[String: Window]>([:])
 
-    /// Counts one request; returns false when the pool's budget for this minute is spent.
-    func admit(tenant: String, publisher: String?, budget: Int, windowSeconds: Double) -> Bool {
+    /// Counts one request; returns false when the pool's budget for this minute is spent, and the pool's
+    /// count in this window so far (this request included).
+    func admit(tenant: String, publisher: String?, budget: Int, windowSeconds: Double) -> (admitted: Bool, count: Int) {
         let key = publisher.map { "\(tenant)|\($0.lowercased())" } ?? "shared-pool"
         let now = ContinuousClock.now
         return self.windows.withLock { windows in
@@ -30,7 +31,7 @@ final class Throttle: Sendable {
             if now - window.start >= .milliseconds(Int64(windowSeconds * 1000)) { window = Window(start: now, count: 0) }
             window.count += 1
             windows[key] = window
-            return window.count <= budget
+            return (window.count <= budget, window.count)
         }
     }
 

@@ -38,7 +38,7 @@ public func writeSimulatorConfig(in directory: URL, simURL: String, tenant: Stri
                                  sinks: String = "  - { name: archive, type: file, path: ./records.jsonl }",
                                  extra: String = "", listen: String = "127.0.0.1:0",
                                  publicUrl: String = "https://hook.example/activity-webhook",
-                                 contentTypes: String = "[Audit.General]") throws -> String {
+                                 contentTypes: String = "[Audit.General]", apiExtra: String = "") throws -> String {
     let yaml = """
         server:
           listen: "\(listen)"
@@ -51,6 +51,7 @@ public func writeSimulatorConfig(in directory: URL, simURL: String, tenant: Stri
           apiRoot: "\(simURL)"
           loginUrl: "\(simURL)"
           publisherId: "\(publisher)"
+          \(apiExtra)
         tenants:
           - tenantId: "\(tenant)"
             clientId: "\(app)"

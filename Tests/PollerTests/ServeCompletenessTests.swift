@@ -161,7 +161,7 @@ import Testing
                 let published = try await Self.published(sim)
                 let port = try freePort()
                 let config = try Self.config(in: directory, simURL: sim.url, port: port)
-                // No poller and no watchdog: only the backfill, a second process on the same ledger, lists the blobs.
+                // No poller and no watchdog: only the backfill job, recorded by a second process on the same ledger, lists the blobs.
                 let serve = try ChildProcess(try TestBinaries.require("activityhook"),
                                              ["serve", "--config", config, "--no-poller", "--watchdog-interval", "0", "--log-format", "json"],
                                              stderrToStdout: true)
@@ -170,7 +170,7 @@ import Testing
                 let since = Date().addingTimeInterval(-3600).ISO8601Format()
                 let backfill = try await activityhook(["backfill", "--config", config, "--since", since])
                 #expect(backfill.status == 0, "\(backfill.output)")
-                // The workers find what another process queued at their next idle check (2 s at most).
+                // serve's job runner finds the job within a second, lists it, and the workers forward what it found.
                 try await Self.waitUntil(serve, within: 60, "every backfilled record in the file sink") {
                     try Self.forwarded(directory) == published
                 }
