@@ -68,10 +68,14 @@ public struct LoadedConfig: Sendable {
 public struct StateConfig: Sendable {
     /// Absolute path of the SQLite state database (`state.path`, required).
     public var path: String
+    /// Blobs `done` for longer than this are deleted (`state.doneRetention`, default 9d: the record claims'
+    /// retention, so a blob is never forgotten while its records' claims are still kept).
+    public var doneRetention: Duration
 
     /// Creates the section.
-    public init(path: String) {
+    public init(path: String, doneRetention: Duration = .seconds(9 * 86_400)) {
         self.path = path
+        self.doneRetention = doneRetention
     }
 }
 

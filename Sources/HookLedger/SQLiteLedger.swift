@@ -8,6 +8,9 @@ public final class SQLiteLedger: Ledger {
     /// A second connection, on its own thread, that copies the WAL into the database file (see
     /// ``checkpointInBackground()``); nil when commits checkpoint as SQLite does by default.
     private let checkpointer: SQLiteDatabase?
+    /// A read-only connection on its own thread for the operators' summaries (`/metrics`, `/healthz`), so
+    /// that a scrape never queues on the thread that commits notifications; nil reads on ``database``.
+    let reader: SQLiteDatabase?
     private let recorder: GroupCommit<RecordRequest, RecordOutcome>
     /// The forwarder's record claims, from every busy worker at once (see ``commitClaims(_:_:)``).
     let claimer: GroupCommit<ClaimRequest, [Bool]>
@@ -23,9 +26,10 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, claimMerge: ClaimMergeSettings) {
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, reader: SQLiteDatabase?, claimMerge: ClaimMergeSettings) {
         self.database = database
         self.checkpointer = checkpointer
+        self.reader = reader
         let recent = RecentClaims(settings: claimMerge)
         self.recent = recent
         self.claimer = GroupCommit(database: database) { connection, batches in try Self.commitClaims(batches, connection, recent) }
@@ -53,13 +57,20 @@ public final class SQLiteLedger: Ledger {
     ///   ``checkpointInBackground()`` periodically instead, which runs on a second connection and thread.
     /// - Parameter claimMerge: how many claims are held before a merge, and merged per commit (tests make
     ///   merges happen after a few claims).
-    public static func open(path: String, backgroundCheckpoints: Bool = false,
+    /// - Parameter separateReader: `serve` passes true: ``summary(now:)``, ``sinkBacklog(sinks:)`` and
+    ///   ``checkWritable()`` then run on a third connection with its own thread (WAL readers never block
+    ///   the writer), not on the thread whose group commit answers the webhook.
+    public static func open(path: String, backgroundCheckpoints: Bool = false, separateReader: Bool = false,
                             claimMerge: ClaimMergeSettings = ClaimMergeSettings()) async throws -> SQLiteLedger {
         let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
         let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
-        return SQLiteLedger(database: database, checkpointer: checkpointer, claimMerge: claimMerge)
+        let reader = separateReader ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
+        return SQLiteLedger(database: database, checkpointer: checkpointer, reader: reader, claimMerge: claimMerge)
     }
+
+    /// The connection summaries read from: the separate reader when there is one.
+    var summaryDatabase: SQLiteDatabase { self.reader ?? self.database }
 
     /// Copies committed WAL pages into the database file from the checkpoint connection, without blocking
     /// commits (a passive checkpoint); returns the WAL frames still to copy, 0 when there is no checkpointer.
@@ -94,6 +105,7 @@ public final class SQLiteLedger: Ledger {
 
     /// Checkpoints the WAL into the database file and closes it (graceful shutdown).
     public func close() async {
+        await self.reader?.close()
         await self.checkpointer?.close()
         try? await self.database.checkpoint()
         await self.database.close()
@@ -158,13 +170,16 @@ public final class SQLiteLedger: Ledger {
     /// Commits made by the group committer and the record calls they carried (tests, diagnostics).
     public var groupCommitStats: (transactions: Int, batches: Int) { self.recorder.stats.withLock { $0 } }
 
+    /// Without writing (so `/healthz` never queues on the thread that commits notifications): the last group
+    /// commit of notifications must not have failed, and the ledger must be readable on the summary connection.
     public func checkWritable() async throws {
+        if let failure = self.recorder.lastFailure {
+            throw LedgerError("not writable: the last commit failed: \(failure)", isTransient: true)
+        }
         do {
-            try await self.database.write { connection in
-                try connection.transaction(.immediate) { try connection.run("UPDATE blobs SET id = id WHERE 0", []) }
-            }
+            _ = try await self.summaryDatabase.read { connection in try connection.query("SELECT 1 FROM blobs LIMIT 1", []) }
         } catch {
-            throw LedgerError("not writable: \(error)", isTransient: true)
+            throw LedgerError("not readable: \(error)", isTransient: true)
         }
     }
 
