@@ -49,7 +49,8 @@ struct Serve: AsyncParsableCommand {
         let lock: ServeLock
         do {
             lock = try ServeLock(statePath: loaded.config.state.path)
-            ledger = try await SQLiteLedger.open(path: loaded.config.state.path, backgroundCheckpoints: true, separateReader: true)
+            ledger = try await SQLiteLedger.open(path: loaded.config.state.path, backgroundCheckpoints: true, separateReader: true,
+                                            maxPendingPerContentType: loaded.config.state.maxPendingPerContentType)
             // Holding the lock, no other worker is alive: leases still in the ledger are a crashed run's.
             let orphaned = try await ledger.releaseOrphanedLeases()
             if orphaned > 0 {

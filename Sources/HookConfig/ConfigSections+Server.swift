@@ -21,7 +21,7 @@ extension ConfigSections {
         let connectionTimeout = m.optional("connectionTimeout")?.duration(minimum: .seconds(1), maximum: .seconds(3_600))
             ?? defaults.connectionTimeout
         let threads = m.optional("threads")?.int(in: 1...64) ?? defaults.threads
-        let perIP = m.optional("perIPConnectionLimit")?.int(in: 1...1_000_000) ?? defaults.perIPConnectionLimit
+        let perIP = m.optional("perIPConnectionLimit")?.int(in: 1...1_000_000)  // nil: the default for tls or not
         let headerTimeout = m.optional("headerTimeout")?.duration(minimum: .milliseconds(100), maximum: .seconds(3_600))
             ?? defaults.headerTimeout
         let bodyTimeout = m.optional("bodyTimeout")?.duration(minimum: .milliseconds(100), maximum: .seconds(3_600))
@@ -54,10 +54,13 @@ extension ConfigSections {
 
     static func state(_ m: ConfigMapping) -> StateConfig {
         let path = m.required("path")?.path() ?? ""
-        let doneRetention = m.optional("doneRetention")?.duration(minimum: .seconds(3_600), maximum: .seconds(3_650 * 86_400))
+        // At least 8 days: a done blob forgotten while a notice for it is still plausible (7 days + margins,
+        // docs/receiver-hardening.md) would be recorded and forwarded again.
+        let doneRetention = m.optional("doneRetention")?.duration(minimum: .seconds(8 * 86_400), maximum: .seconds(3_650 * 86_400))
             ?? StateConfig(path: "").doneRetention
+        let maxPending = m.optional("maxPendingPerContentType")?.int(in: 0...100_000_000) ?? StateConfig(path: "").maxPendingPerContentType
         m.finish()
-        return StateConfig(path: path, doneRetention: doneRetention)
+        return StateConfig(path: path, doneRetention: doneRetention, maxPendingPerContentType: maxPending)
     }
 
     static func api(_ m: ConfigMapping) -> APIConfig {

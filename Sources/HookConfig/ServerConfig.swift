@@ -19,8 +19,9 @@ public struct ServerConfig: Sendable {
     public var connectionTimeout: Duration
     /// Listener threads (`server.threads`, default 2).
     public var threads: Int
-    /// Most simultaneous connections from one IP address (`server.perIPConnectionLimit`, default 64; nginx in
-    /// front connects from one address, so keep it at or above nginx's upstream connections).
+    /// Most simultaneous connections from one IP address (`server.perIPConnectionLimit`). Default: 64 with
+    /// ``tls`` (the listener faces the internet), else ``connectionLimit`` (behind a reverse proxy every
+    /// connection comes from the proxy's one address, and the proxy buffers slow clients itself).
     public var perIPConnectionLimit: Int
     /// A request's headers must be complete within this from its first byte (`server.headerTimeout`, default
     /// 10s), however steadily they trickle in; ``connectionTimeout`` restarts with each byte, this does not.
@@ -51,7 +52,7 @@ public struct ServerConfig: Sendable {
         connectionLimit: Int = 256,
         connectionTimeout: Duration = .seconds(30),
         threads: Int = 2,
-        perIPConnectionLimit: Int = 64,
+        perIPConnectionLimit: Int? = nil,
         headerTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(60),
         adminListen: ListenAddress? = nil,
@@ -69,7 +70,7 @@ public struct ServerConfig: Sendable {
         self.connectionLimit = connectionLimit
         self.connectionTimeout = connectionTimeout
         self.threads = threads
-        self.perIPConnectionLimit = perIPConnectionLimit
+        self.perIPConnectionLimit = perIPConnectionLimit ?? (tls == nil ? connectionLimit : Self.defaultPerIPLimitWithTLS)
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
         self.adminListen = adminListen
@@ -78,6 +79,11 @@ public struct ServerConfig: Sendable {
         self.metrics = metrics
         self.webhookExpiration = webhookExpiration
     }
+}
+
+extension ServerConfig {
+    /// `server.perIPConnectionLimit` when the service terminates TLS itself and the key is not set.
+    public static let defaultPerIPLimitWithTLS = 64
 }
 
 /// TLS settings of the listener (`server.tls`). All paths are absolute PEM files.

@@ -24,7 +24,12 @@ public final class HTTPServer: Service, Sendable {
         self.core = ServerCore(
             handler: handler, isTLS: configuration.tls != nil,
             requireClientCertificate: configuration.tls?.clientCAPEM != nil, deadlines: deadlines)
-        self.daemon = try MHDDaemon(configuration: configuration, core: self.core)
+        do {
+            self.daemon = try MHDDaemon(configuration: configuration, core: self.core)
+        } catch {
+            deadlines?.stop()  // its thread would otherwise outlive the server that never started
+            throw error
+        }
         logger.info("http server listening", metadata: [
             "http.host": "\(configuration.host)", "http.port": "\(self.daemon.port)",
             "http.tls": "\(configuration.tls != nil)", "http.threads": "\(configuration.threads)",

@@ -61,7 +61,6 @@ final class MHDDaemon: @unchecked Sendable {
             }
         }
         guard let started else {
-            core.deadlines?.stop()
             corePointer.release()
             kept.forEach { free($0) }
             if error == -1 {

@@ -26,7 +26,8 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, reader: SQLiteDatabase?, claimMerge: ClaimMergeSettings) {
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, reader: SQLiteDatabase?, claimMerge: ClaimMergeSettings,
+                 pendingCap: PendingCap) {
         self.database = database
         self.checkpointer = checkpointer
         self.reader = reader
@@ -34,16 +35,29 @@ public final class SQLiteLedger: Ledger {
         self.recent = recent
         self.claimer = GroupCommit(database: database) { connection, batches in try Self.commitClaims(batches, connection, recent) }
         self.recorder = GroupCommit(database: database) { connection, batches in
-            try connection.transaction(.immediate) {
-                // Both statements are looked up once per group commit, not once per caller.
-                let insert = try connection.prepare(Self.insertSQL)
-                let sighting = try connection.prepare(Self.sightingSQL)
-                return try batches.map { batch in
-                    try batch.items.reduce(into: RecordOutcome()) { outcome, request in
-                        let one = try Self.insert(request, insert: insert, sighting: sighting, connection)
-                        outcome.inserted += one.inserted
-                        outcome.duplicates += one.duplicates
-                    }
+            do {
+                return try Self.commitNotices(batches, pendingCap, connection)
+            } catch {
+                pendingCap.reset()
+                throw error
+            }
+        }
+    }
+
+    /// One group commit of notices (see ``insert(_:insert:sighting:pendingCap:_:)``).
+    private static func commitNotices(
+        _ batches: [GroupCommit<RecordRequest, RecordOutcome>.Batch], _ pendingCap: PendingCap, _ connection: SQLiteConnection
+    ) throws -> [RecordOutcome] {
+        try connection.transaction(.immediate) {
+            // Both statements are looked up once per group commit, not once per caller.
+            let insert = try connection.prepare(Self.insertSQL)
+            let sighting = try connection.prepare(Self.sightingSQL)
+            return try batches.map { batch in
+                try batch.items.reduce(into: RecordOutcome()) { outcome, request in
+                    let one = try Self.insert(request, insert: insert, sighting: sighting, pendingCap: pendingCap, connection)
+                    outcome.inserted += one.inserted
+                    outcome.duplicates += one.duplicates
+                    outcome.refused += one.refused
                 }
             }
         }
@@ -60,13 +74,17 @@ public final class SQLiteLedger: Ledger {
     /// - Parameter separateReader: `serve` passes true: ``summary(now:)``, ``sinkBacklog(sinks:)`` and
     ///   ``checkWritable()`` then run on a third connection with its own thread (WAL readers never block
     ///   the writer), not on the thread whose group commit answers the webhook.
+    /// - Parameter maxPendingPerContentType: the cap on pending blobs per tenant × content type that webhook
+    ///   notices may create (``PendingCap``); 0 for none.
     public static func open(path: String, backgroundCheckpoints: Bool = false, separateReader: Bool = false,
-                            claimMerge: ClaimMergeSettings = ClaimMergeSettings()) async throws -> SQLiteLedger {
+                            claimMerge: ClaimMergeSettings = ClaimMergeSettings(),
+                            maxPendingPerContentType: Int = 0) async throws -> SQLiteLedger {
         let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
         let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
         let reader = separateReader ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
-        return SQLiteLedger(database: database, checkpointer: checkpointer, reader: reader, claimMerge: claimMerge)
+        return SQLiteLedger(database: database, checkpointer: checkpointer, reader: reader, claimMerge: claimMerge,
+                            pendingCap: PendingCap(limit: maxPendingPerContentType))
     }
 
     /// The connection summaries read from: the separate reader when there is one.
@@ -137,7 +155,8 @@ public final class SQLiteLedger: Ledger {
 
     /// Inserts one request's notices with the two statements prepared for the whole group commit.
     private static func insert(
-        _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, _ connection: SQLiteConnection
+        _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, pendingCap: PendingCap,
+        _ connection: SQLiteConnection
     ) throws -> RecordOutcome {
         // A group's notices commit together or not at all, with one fsync; outside a transaction every insert
         // would commit (and fsync) on its own and no test would notice. Checked here so that one fails.
@@ -148,6 +167,13 @@ public final class SQLiteLedger: Ledger {
         let notified: Int64 = request.source == .webhook ? 1 : 0
         let listed: Int64 = request.source == .webhook ? 0 : 1
         for notice in request.notices {
+            if request.source == .webhook, try !pendingCap.allows(notice, now: request.now, connection) {
+                // Over the cap: a known blob is still a sighting; a new one is refused (the poller lists it later).
+                try sighting.bind([.integer(notified), .integer(listed), .text(notice.tenantId), .text(notice.contentId)])
+                try sighting.run()
+                if connection.changes > 0 { outcome.duplicates += 1 } else { outcome.refused += 1 }
+                continue
+            }
             try insert.bind([
                 .text(notice.tenantId), .text(notice.contentId), .text(notice.contentType), .text(notice.contentUri),
                 notice.clientId.map { .text($0) } ?? .null, .integer(notice.contentCreated.epochMilliseconds),
@@ -157,6 +183,7 @@ public final class SQLiteLedger: Ledger {
             try insert.run()
             if connection.changes > 0 {
                 outcome.inserted += 1
+                pendingCap.inserted(notice)
                 continue
             }
             // Known blob: count the sighting, remember the path; state, attempts and times stay as they are.
