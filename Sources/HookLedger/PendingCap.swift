@@ -4,7 +4,7 @@ import Synchronization
 
 /// The cap on pending blobs (queued, leased or retry) per tenant × content type that webhook notices may
 /// fill (`state.maxPendingPerContentType`), so that a flood of forged but authenticated notices cannot
-/// bury the real blobs (docs/implausible-notices.md).
+/// bury the real blobs (docs/receiver-hardening.md).
 ///
 /// Only notices from the webhook are refused beyond the cap; the poller's are always inserted, because the
 /// poller is how a refused real blob is found again: blocking it could lose content. A refused notice of

@@ -7,7 +7,7 @@ import Foundation
 /// `subscriptions/list`), so a notice that passed the auth check may still be forged. A forged notice
 /// with a date far in the past or future, or a URI naming another blob, is refused per element and
 /// counted by reason (`activityhook_rejected_elements_total{reason}`); a genuine blob refused here by
-/// mistake is not lost, the poller lists it later. Rationale and margins: docs/implausible-notices.md.
+/// mistake is not lost, the poller lists it later. Rationale and margins: docs/receiver-hardening.md.
 public enum NoticePlausibility {
     /// Content is kept 7 days after it becomes available, and `contentExpiration` is 7 days after
     /// `contentCreated` in every sample Microsoft has published.

@@ -4,7 +4,7 @@ import Synchronization
 /// last value; callers that arrive while a refresh runs wait for that refresh and share its value.
 ///
 /// `/metrics` and `/healthz` read the ledger through one of these, so 200 scrapes a second cost one
-/// ledger read every `maxAge`, not 200 (docs/scrape-load.md). No task is created: the first caller past
+/// ledger read every `maxAge`, not 200 (docs/receiver-hardening.md). No task is created: the first caller past
 /// the age runs the refresh itself; the waiters are suspended requests, bounded by the connection limit.
 final class RefreshGate<Value: Sendable>: Sendable {
     private struct State {
