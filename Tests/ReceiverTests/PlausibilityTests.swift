@@ -62,4 +62,20 @@ struct PlausibilityTests {
             #expect(stored == 0)
         }
     }
+
+    @Test("beyond the pending cap, new elements are refused and counted as pending_cap; the answer stays 200")
+    func pendingCap() async throws {
+        try await withTemporaryDirectory { dir in
+            let ledger = try await SQLiteLedger.open(path: dir.appendingPathComponent("ledger.db").path, maxPendingPerContentType: 2)
+            try await withReceiver(ledger: ledger) { server, metrics in
+                let body = "[" + ["f1", "f2", "f3"].map { element($0) }.joined(separator: ",") + "]"
+                let status = try await rawStatus(server.port, body: Array(body.utf8))
+                let refused = try await ledger.state(tenantId: tenantA, contentId: "f3")
+                #expect(status == 200)
+                #expect(refused == nil)
+                #expect(metrics.registry.render().contains(#"activityhook_rejected_elements_total{reason="pending_cap"} 1"#))
+            }
+            await ledger.close()
+        }
+    }
 }
