@@ -3,7 +3,7 @@
 #
 # serve (no workers) on a ledger pre-filled with ~100,000 blobs takes notifications at a fixed 1,000/s
 # (the fixture's constant-rate client, latency from the intended send time) for SCRAPE_SECONDS, alternately
-# alone and beside 200 scrapes/s (wrk: 4 connections, each a /metrics or /healthz GET every 20 ms, so at
+# alone and beside 200 scrapes/s (wrk: 8 connections, each a /metrics or /healthz GET every 40 ms, so at
 # most 200/s). Two rounds of each; the p99s are the medians, the ratio is p99 beside scrapes / p99 alone.
 bench_scrape() {
   local seconds="${SCRAPE_SECONDS:-10}" tenant="11111111-2222-3333-4444-555555555555" auth="bench-auth-id-0123456789"
@@ -45,7 +45,7 @@ function request()
   n = n + 1
   return wrk.format("GET", (n % 2 == 0) and "/metrics" or "/healthz")
 end
-function delay() return 20 end
+function delay() return 40 end
 LUA
   local fifo="$out/ready.$$"; rm -f "$fifo"; mkfifo "$fifo"
   "$cli" serve --config "$out/scrape/activityhook.yaml" --no-workers --log-level error >"$fifo" & spid=$!
@@ -59,7 +59,7 @@ LUA
     for side in alone scraped; do
       local wpid=""
       if [ $side = scraped ]; then
-        wrk -t1 -c4 -d$((seconds + 2))s -s "$out/scrape-get.lua" "http://127.0.0.1:$sport/" >"$out/wrk.scrape.$round" & wpid=$!
+        wrk -t1 -c8 -d$((seconds + 2))s -s "$out/scrape-get.lua" "http://127.0.0.1:$sport/" >"$out/wrk.scrape.$round" & wpid=$!
         sleep 1  # let the scrapers reach their rate before the measured load starts
       fi
       fixed=$("$fixture" rate-client "http://127.0.0.1:$sport/activity-webhook" "$auth" "$tenant" 1000 "$seconds" 1 | tail -1)
