@@ -9,7 +9,7 @@ enum BlobFailure: Sendable {
     /// Some sinks failed; the others accepted the blob. Never permanent: the blob retries until it expires.
     case sinks([String: SinkFailure])
     /// The GET failed; `permanent` for AF20050/51/52 (the content will never be served); `clientError` for a
-    /// 4xx that retrying cannot cure (not 401, 408 or 429), which is permanent after a few attempts.
+    /// 4xx that retrying cannot cure (not 401, 403, 408 or 429), which is permanent after a few attempts.
     case fetch(String, retryAfter: Duration?, permanent: Bool, clientError: Bool)
     /// The body is not a valid record array.
     case parse(String)
@@ -27,7 +27,10 @@ enum BlobFailure: Sendable {
             self = .parse(split.description)
         case let api as ManagementAPIError:
             let permanent = api.code.map { Self.permanentCodes.contains($0.uppercased()) } ?? false
-            let clientError = (400..<500).contains(api.status) && (api.errorClass == .fatal || api.errorClass == .skip)
+            // 403 is left out: it means a permission or consent problem of the whole tenant (AF10001), which an
+            // administrator fixes; its blobs must still be fetched then, not be dead.
+            let clientError = (400..<500).contains(api.status) && api.status != 403
+                && (api.errorClass == .fatal || api.errorClass == .skip)
             self = .fetch(api.description, retryAfter: api.retryAfter, permanent: permanent, clientError: clientError)
         default:
             self = .fetch("\(error)", retryAfter: nil, permanent: false, clientError: false)

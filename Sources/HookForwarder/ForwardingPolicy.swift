@@ -10,8 +10,8 @@ public struct ForwardingPolicy: Sendable {
     public var windowBytes: Int
     /// Unparseable bodies after which a blob is dead (sink outages and fetch errors never count).
     public var maxParseFailures: Int
-    /// Attempts after which a blob whose GET keeps answering a 4xx that retrying cannot cure (400, 403, 404,
-    /// 410…: not 401, 408 or 429) is dead instead of retried until it expires (`replay --dead` re-queues it).
+    /// Attempts after which a blob whose GET keeps answering a 4xx that retrying cannot cure (400, 404, 410…:
+    /// not 401, 403, 408 or 429) is dead instead of retried until it expires (`replay --dead` re-queues it).
     public var maxClientErrorAttempts: Int
     /// The first retry's wait; it doubles per attempt.
     public var retryBase: Duration
