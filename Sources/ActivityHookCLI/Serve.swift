@@ -49,7 +49,8 @@ struct Serve: AsyncParsableCommand {
         let lock: ServeLock
         do {
             lock = try ServeLock(statePath: loaded.config.state.path)
-            ledger = try await SQLiteLedger.open(path: loaded.config.state.path, backgroundCheckpoints: true)
+            ledger = try await SQLiteLedger.open(path: loaded.config.state.path, backgroundCheckpoints: true, separateReader: true,
+                                            maxPendingPerContentType: loaded.config.state.maxPendingPerContentType)
             // Holding the lock, no other worker is alive: leases still in the ledger are a crashed run's.
             let orphaned = try await ledger.releaseOrphanedLeases()
             if orphaned > 0 {
@@ -66,7 +67,8 @@ struct Serve: AsyncParsableCommand {
         }
         built.health.set(ready: true)
         // Shutdown runs in reverse order: the HTTP servers drain first, then the ledger checkpoints and closes.
-        var services: [any Service] = [LedgerService(ledger: ledger, logger: logger)] + built.servers
+        var services: [any Service] = [LedgerService(
+            ledger: ledger, logger: logger, doneRetention: loaded.config.state.doneRetention.seconds)] + built.servers
         var apiHTTP: HTTPClient?
         do {
             apiHTTP = try HTTPClient(configuration: .outbound(loaded.config.api, extraCAFile: loaded.config.api.caFile))

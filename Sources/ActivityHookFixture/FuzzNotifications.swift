@@ -17,7 +17,9 @@ func fuzzNotifications(_ arguments: [String]) -> Int32 {
     var rng = SeededGenerator(seed: UInt64(option("--seed", in: arguments) ?? "") ?? UInt64(Date().timeIntervalSince1970))
     let tenant = "11111111-2222-3333-4444-555555555555"
     let policy = ContentURIPolicy(apiRoot: "https://manage.office.com")!
-    let validator = NotificationValidator(tenants: [tenant: ["Audit.General", "DLP.All"]], uriPolicy: policy)
+    // "Now" is the corpus's day, so that its seeds stay plausible (NoticePlausibility) whenever this runs.
+    let corpusDay = Date(timeIntervalSince1970: 1_795_935_600)  // 2026-11-29T07:00:00Z
+    let validator = NotificationValidator(tenants: [tenant: ["Audit.General", "DLP.All"]], uriPolicy: policy, clock: { corpusDay })
     let seeds = FuzzCorpus.seeds(tenant: tenant)
     let deadline = Date().addingTimeInterval(seconds > 0 ? seconds : .infinity)
     var counts = (executions: 0, accepted: 0, rejected: 0, malformed: 0)

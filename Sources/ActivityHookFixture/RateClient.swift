@@ -1,5 +1,6 @@
 import Foundation
 import HookHTTPClient
+import HookTestSupport
 import Synchronization
 
 /// A constant-rate load generator (wrk2-style): sends notifications at fixed intended times and
@@ -55,11 +56,12 @@ func rateClient(_ arguments: [String]) async -> Int32 {
 
 /// A realistic notification array of `count` blobs with distinct contentIds.
 func notificationBody(tenant: String, prefix: String, count: Int) -> [UInt8] {
+    let dates = NoticeDates.current()  // serve refuses notices whose dates are implausible now
     let elements = (0..<count).map { index in
         let id = "\(prefix)-\(index)$20261129060000"
         return #"{"tenantId":"\#(tenant)","clientId":"66666666-7777-8888-9999-000000000000","contentType":"Audit.General","#
             + #""contentId":"\#(id)","contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/\#(id)","#
-            + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}"#
+            + #""contentCreated":"\#(dates.created)","contentExpiration":"\#(dates.expiration)"}"#
     }
     return Array("[\(elements.joined(separator: ","))]".utf8)
 }

@@ -84,3 +84,8 @@ struct MHD_OptionItem ahk_mhd_option(enum MHD_OPTION option, intptr_t value, voi
     item.ptr_value = ptr_value;
     return item;
 }
+
+int ahk_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : (int)info->connect_fd;
+}

@@ -68,10 +68,18 @@ public struct LoadedConfig: Sendable {
 public struct StateConfig: Sendable {
     /// Absolute path of the SQLite state database (`state.path`, required).
     public var path: String
+    /// Blobs `done` for longer than this are deleted (`state.doneRetention`, default 9d: the record claims'
+    /// retention, so a blob is never forgotten while its records' claims are still kept).
+    public var doneRetention: Duration
+    /// Most pending blobs per tenant × content type that webhook notices may create
+    /// (`state.maxPendingPerContentType`, default 100000; 0 for no cap). The poller's are never refused.
+    public var maxPendingPerContentType: Int
 
     /// Creates the section.
-    public init(path: String) {
+    public init(path: String, doneRetention: Duration = .seconds(9 * 86_400), maxPendingPerContentType: Int = 100_000) {
         self.path = path
+        self.doneRetention = doneRetention
+        self.maxPendingPerContentType = maxPendingPerContentType
     }
 }
 

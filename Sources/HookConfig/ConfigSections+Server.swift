@@ -21,6 +21,12 @@ extension ConfigSections {
         let connectionTimeout = m.optional("connectionTimeout")?.duration(minimum: .seconds(1), maximum: .seconds(3_600))
             ?? defaults.connectionTimeout
         let threads = m.optional("threads")?.int(in: 1...64) ?? defaults.threads
+        let perIP = m.optional("perIPConnectionLimit")?.int(in: 1...1_000_000)  // nil: the default for tls or not
+        let headerTimeout = m.optional("headerTimeout")?.duration(minimum: .milliseconds(100), maximum: .seconds(3_600))
+            ?? defaults.headerTimeout
+        let bodyTimeout = m.optional("bodyTimeout")?.duration(minimum: .milliseconds(100), maximum: .seconds(3_600))
+            ?? defaults.bodyTimeout
+        let adminOnPublic = m.optional("adminOnPublicListener")?.bool()
         let adminNode = m.optional("adminListen")
         let adminListen = adminNode?.listenAddress()
         if let adminNode, let adminListen, adminListen == listen, listen.port != 0 {
@@ -33,7 +39,8 @@ extension ConfigSections {
         return ServerConfig(
             listen: listen, path: path, publicURL: publicURL, authId: authId, maxBodyBytes: maxBodyBytes,
             tls: tls, connectionLimit: connectionLimit, connectionTimeout: connectionTimeout, threads: threads,
-            adminListen: adminListen, healthz: healthz, metrics: metrics, webhookExpiration: webhookExpiration
+            perIPConnectionLimit: perIP, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout,
+            adminListen: adminListen, adminOnPublicListener: adminOnPublic, healthz: healthz, metrics: metrics, webhookExpiration: webhookExpiration
         )
     }
 
@@ -47,8 +54,13 @@ extension ConfigSections {
 
     static func state(_ m: ConfigMapping) -> StateConfig {
         let path = m.required("path")?.path() ?? ""
+        // At least 8 days: a done blob forgotten while a notice for it is still plausible (7 days + margins,
+        // docs/receiver-hardening.md) would be recorded and forwarded again.
+        let doneRetention = m.optional("doneRetention")?.duration(minimum: .seconds(8 * 86_400), maximum: .seconds(3_650 * 86_400))
+            ?? StateConfig(path: "").doneRetention
+        let maxPending = m.optional("maxPendingPerContentType")?.int(in: 0...100_000_000) ?? StateConfig(path: "").maxPendingPerContentType
         m.finish()
-        return StateConfig(path: path)
+        return StateConfig(path: path, doneRetention: doneRetention, maxPendingPerContentType: maxPending)
     }
 
     static func api(_ m: ConfigMapping) -> APIConfig {

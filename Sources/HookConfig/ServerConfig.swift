@@ -19,8 +19,20 @@ public struct ServerConfig: Sendable {
     public var connectionTimeout: Duration
     /// Listener threads (`server.threads`, default 2).
     public var threads: Int
+    /// Most simultaneous connections from one IP address (`server.perIPConnectionLimit`). Default: 64 with
+    /// ``tls`` (the listener faces the internet), else ``connectionLimit`` (behind a reverse proxy every
+    /// connection comes from the proxy's one address, and the proxy buffers slow clients itself).
+    public var perIPConnectionLimit: Int
+    /// A request's headers must be complete within this from its first byte (`server.headerTimeout`, default
+    /// 10s), however steadily they trickle in; ``connectionTimeout`` restarts with each byte, this does not.
+    public var headerTimeout: Duration
+    /// A request's body must be complete within this once its headers are (`server.bodyTimeout`, default 60s).
+    public var bodyTimeout: Duration
     /// When set, `/healthz` and `/metrics` are served here instead of on ``listen`` (`server.adminListen`).
     public var adminListen: ListenAddress?
+    /// Whether `/healthz` and `/metrics` are served on ``listen`` when ``adminListen`` is not set
+    /// (`server.adminOnPublicListener`); default true for plain HTTP (behind a proxy), false with ``tls``.
+    public var adminOnPublicListener: Bool
     /// Whether `/healthz` is served (`server.healthz`, default true).
     public var healthz: Bool
     /// Whether `/metrics` (Prometheus text format) is served (`server.metrics`, default true).
@@ -40,7 +52,11 @@ public struct ServerConfig: Sendable {
         connectionLimit: Int = 256,
         connectionTimeout: Duration = .seconds(30),
         threads: Int = 2,
+        perIPConnectionLimit: Int? = nil,
+        headerTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(60),
         adminListen: ListenAddress? = nil,
+        adminOnPublicListener: Bool? = nil,
         healthz: Bool = true,
         metrics: Bool = true,
         webhookExpiration: Duration? = nil
@@ -54,11 +70,20 @@ public struct ServerConfig: Sendable {
         self.connectionLimit = connectionLimit
         self.connectionTimeout = connectionTimeout
         self.threads = threads
+        self.perIPConnectionLimit = perIPConnectionLimit ?? (tls == nil ? connectionLimit : Self.defaultPerIPLimitWithTLS)
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.adminListen = adminListen
+        self.adminOnPublicListener = adminOnPublicListener ?? (tls == nil)
         self.healthz = healthz
         self.metrics = metrics
         self.webhookExpiration = webhookExpiration
     }
+}
+
+extension ServerConfig {
+    /// `server.perIPConnectionLimit` when the service terminates TLS itself and the key is not set.
+    public static let defaultPerIPLimitWithTLS = 64
 }
 
 /// TLS settings of the listener (`server.tls`). All paths are absolute PEM files.

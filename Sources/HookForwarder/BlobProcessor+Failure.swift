@@ -8,8 +8,9 @@ import Logging
 enum BlobFailure: Sendable {
     /// Some sinks failed; the others accepted the blob. Never permanent: the blob retries until it expires.
     case sinks([String: SinkFailure])
-    /// The GET failed; `permanent` for AF20050/51/52 (the content will never be served).
-    case fetch(String, retryAfter: Duration?, permanent: Bool)
+    /// The GET failed; `permanent` for AF20050/51/52 (the content will never be served); `clientError` for a
+    /// 4xx that retrying cannot cure (not 401, 403, 408 or 429), which is permanent after a few attempts.
+    case fetch(String, retryAfter: Duration?, permanent: Bool, clientError: Bool)
     /// The body is not a valid record array.
     case parse(String)
 
@@ -26,9 +27,13 @@ enum BlobFailure: Sendable {
             self = .parse(split.description)
         case let api as ManagementAPIError:
             let permanent = api.code.map { Self.permanentCodes.contains($0.uppercased()) } ?? false
-            self = .fetch(api.description, retryAfter: api.retryAfter, permanent: permanent)
+            // 403 is left out: it means a permission or consent problem of the whole tenant (AF10001), which an
+            // administrator fixes; its blobs must still be fetched then, not be dead.
+            let clientError = (400..<500).contains(api.status) && api.status != 403
+                && (api.errorClass == .fatal || api.errorClass == .skip)
+            self = .fetch(api.description, retryAfter: api.retryAfter, permanent: permanent, clientError: clientError)
         default:
-            self = .fetch("\(error)", retryAfter: nil, permanent: false)
+            self = .fetch("\(error)", retryAfter: nil, permanent: false, clientError: false)
         }
     }
 
@@ -45,9 +50,12 @@ extension BlobProcessor {
     /// Records a failed attempt: dead for a permanent reason, otherwise a retry with back-off.
     func handle(_ failure: BlobFailure, _ blob: LeasedBlob, labels: [String: String], logger: Logger) async throws -> BlobOutcome {
         switch failure {
-        case .fetch(let message, _, true):
+        case .fetch(let message, _, true, _):
             return try await self.kill(blob, reason: message, labels: labels, logger: logger)
-        case .fetch(let message, let retryAfter, false):
+        case .fetch(let message, _, false, true) where blob.attempt >= self.policy.maxClientErrorAttempts:
+            // A forged notice's URI (or a blob the API refuses us) would otherwise be retried until it expires.
+            return try await self.kill(blob, reason: "refused \(blob.attempt) times: \(message)", labels: labels, logger: logger)
+        case .fetch(let message, let retryAfter, false, _):
             return try await self.retry(blob, reason: "fetch: \(message)", kind: "fetch", retryAfter: retryAfter, urgent: false,
                                         labels: labels, logger: logger)
         case .parse(let message):

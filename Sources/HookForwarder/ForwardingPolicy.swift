@@ -10,6 +10,9 @@ public struct ForwardingPolicy: Sendable {
     public var windowBytes: Int
     /// Unparseable bodies after which a blob is dead (sink outages and fetch errors never count).
     public var maxParseFailures: Int
+    /// Attempts after which a blob whose GET keeps answering a 4xx that retrying cannot cure (400, 404, 410…:
+    /// not 401, 403, 408 or 429) is dead instead of retried until it expires (`replay --dead` re-queues it).
+    public var maxClientErrorAttempts: Int
     /// The first retry's wait; it doubles per attempt.
     public var retryBase: Duration
     /// The longest wait chosen by the doubling rule, so a sink that recovers is caught up within it.
@@ -24,10 +27,12 @@ public struct ForwardingPolicy: Sendable {
     /// Creates a policy; the defaults suit production.
     public init(windowRecords: Int = 1_000, windowBytes: Int = 1 << 20, maxParseFailures: Int = 3,
                 retryBase: Duration = .seconds(5), retryCap: Duration = .seconds(300), maxServerWait: Duration = .seconds(900),
-                errorAfterAttempts: Int = 10, leaseDuration: Duration = .seconds(300)) {
+                errorAfterAttempts: Int = 10, leaseDuration: Duration = .seconds(300),
+                maxClientErrorAttempts: Int = 3) {
         self.windowRecords = max(1, windowRecords)
         self.windowBytes = max(1, windowBytes)
         self.maxParseFailures = max(1, maxParseFailures)
+        self.maxClientErrorAttempts = max(1, maxClientErrorAttempts)
         self.retryBase = retryBase
         self.retryCap = retryCap
         self.maxServerWait = maxServerWait

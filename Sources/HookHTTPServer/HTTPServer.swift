@@ -18,10 +18,18 @@ public final class HTTPServer: Service, Sendable {
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        let deadlines = configuration.headerTimeout == nil && configuration.bodyTimeout == nil ? nil : ConnectionDeadlines(
+            header: configuration.headerTimeout ?? .seconds(86_400), body: configuration.bodyTimeout ?? .seconds(86_400),
+            idle: .seconds(max(1, configuration.connectionTimeoutSeconds)))
         self.core = ServerCore(
             handler: handler, isTLS: configuration.tls != nil,
-            requireClientCertificate: configuration.tls?.clientCAPEM != nil)
-        self.daemon = try MHDDaemon(configuration: configuration, core: self.core)
+            requireClientCertificate: configuration.tls?.clientCAPEM != nil, deadlines: deadlines)
+        do {
+            self.daemon = try MHDDaemon(configuration: configuration, core: self.core)
+        } catch {
+            deadlines?.stop()  // its thread would otherwise outlive the server that never started
+            throw error
+        }
         logger.info("http server listening", metadata: [
             "http.host": "\(configuration.host)", "http.port": "\(self.daemon.port)",
             "http.tls": "\(configuration.tls != nil)", "http.threads": "\(configuration.threads)",

@@ -8,8 +8,15 @@ public struct HTTPServerConfiguration: Sendable {
     public var threads: Int
     /// At most this many connections at once; more are refused by libmicrohttpd.
     public var connectionLimit: Int
-    /// Idle or slow connections are closed after this many seconds (slowloris defence).
+    /// Idle or slow connections are closed after this many seconds without a byte (libmicrohttpd's timeout).
     public var connectionTimeoutSeconds: Int
+    /// At most this many connections at once from one IP address; 0 for no such limit.
+    public var perIPConnectionLimit: Int
+    /// A request's headers must be complete this long after the connection opened, however steadily they
+    /// trickle in (see `ConnectionDeadlines`); nil for no deadline.
+    public var headerTimeout: Duration?
+    /// A request's body must be complete this long after its headers; nil for no deadline.
+    public var bodyTimeout: Duration?
     /// HTTPS settings; nil serves plain HTTP.
     public var tls: TLS?
     /// How long a graceful stop waits for in-flight requests before closing connections anyway.
@@ -32,8 +39,12 @@ public struct HTTPServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 2, connectionLimit: Int = 256,
-        connectionTimeoutSeconds: Int = 30, tls: TLS? = nil, shutdownGraceSeconds: Double = 10
+        connectionTimeoutSeconds: Int = 30, tls: TLS? = nil, shutdownGraceSeconds: Double = 10,
+        perIPConnectionLimit: Int = 64, headerTimeout: Duration? = .seconds(10), bodyTimeout: Duration? = .seconds(60)
     ) {
+        self.perIPConnectionLimit = perIPConnectionLimit
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.host = host
         self.port = port
         self.threads = threads

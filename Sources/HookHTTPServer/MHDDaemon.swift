@@ -30,6 +30,13 @@ final class MHDDaemon: @unchecked Sendable {
             ahk_mhd_option(
                 MHD_OPTION.NOTIFY_COMPLETED, unsafeBitCast(mhdCompleted, to: Int.self), corePointer.toOpaque()),
         ]
+        if configuration.perIPConnectionLimit > 0 {
+            options.append(ahk_mhd_option(MHD_OPTION.PER_IP_CONNECTION_LIMIT, configuration.perIPConnectionLimit, nil))
+        }
+        if core.deadlines != nil {
+            options.append(ahk_mhd_option(
+                MHD_OPTION.NOTIFY_CONNECTION, unsafeBitCast(mhdConnection, to: Int.self), corePointer.toOpaque()))
+        }
         if configuration.threads > 1 {
             options.append(ahk_mhd_option(MHD_OPTION.THREAD_POOL_SIZE, configuration.threads, nil))
         }
@@ -100,6 +107,7 @@ final class MHDDaemon: @unchecked Sendable {
         guard let daemon else { return }
         self.daemon = nil
         MHD_stop_daemon(daemon)
+        self.core.takeUnretainedValue().deadlines?.stop()
         // The quiesced listen socket may be closed only after MHD_stop_daemon (MHD's documented rule).
         if self.quiescedSocket >= 0 { close(self.quiescedSocket) }
         self.quiescedSocket = -1
@@ -124,4 +132,13 @@ private let mhdAccess: MHD_AccessHandlerCallback = { cls, connection, url, metho
 private let mhdCompleted: MHD_RequestCompletedCallback = { cls, _, reqCls, _ in
     guard let cls else { return }
     Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue().completed(reqCls)
+}
+
+private let mhdConnection: MHD_NotifyConnectionCallback = { cls, connection, _, event in
+    guard let cls, let connection, let deadlines = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue().deadlines else { return }
+    if event == MHD_ConnectionNotificationCode.CONNECTION_NOTIFY_STARTED {
+        deadlines.started(connection, fd: ahk_mhd_connection_fd(connection))
+    } else {
+        deadlines.closed(connection)
+    }
 }

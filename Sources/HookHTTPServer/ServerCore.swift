@@ -14,6 +14,8 @@ final class ServerCore: @unchecked Sendable {
     let handler: any HTTPHandler
     let requireClientCertificate: Bool
     let isTLS: Bool
+    /// Absolute header and body deadlines per connection; nil when neither is configured.
+    let deadlines: ConnectionDeadlines?
     // Counters are atomics, not a lock: every request touches them twice on MHD's hot path.
     private let inFlightCount = Atomic<Int>(0)
     private let draining = Atomic<Bool>(false)
@@ -32,8 +34,9 @@ final class ServerCore: @unchecked Sendable {
     /// How many bytes past the cap of a chunked body are read (and dropped) to be able to answer 413.
     static let discardAllowance = 1 << 20
 
-    init(handler: any HTTPHandler, isTLS: Bool, requireClientCertificate: Bool) {
+    init(handler: any HTTPHandler, isTLS: Bool, requireClientCertificate: Bool, deadlines: ConnectionDeadlines? = nil) {
         self.handler = handler
+        self.deadlines = deadlines
         self.isTLS = isTLS
         self.requireClientCertificate = requireClientCertificate
         // Unbounded is safe here: each job holds a suspended connection, so the connection limit bounds it.
@@ -104,6 +107,7 @@ final class ServerCore: @unchecked Sendable {
             head.clientCertificateVerified = ClientCertificateCheck.verified(connection)
         }
         let context = RequestContext(head: head, connection: connection)
+        self.deadlines?.headersComplete(connection)
         reqCls.pointee = Unmanaged.passRetained(context).toOpaque()
         self.inFlightCount.add(1, ordering: .relaxed)
 
@@ -130,6 +134,7 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func complete(_ context: RequestContext) -> MHD_Result {
+        self.deadlines?.requestComplete(context.connection)
         let request = HTTPRequest(head: context.head, body: context.body)
         context.body = []
         switch self.handler.handle(request) {
@@ -184,7 +189,9 @@ final class ServerCore: @unchecked Sendable {
     /// `MHD_OPTION.NOTIFY_COMPLETED`: releases the context retained in `begin`.
     func completed(_ reqCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
         guard let reqCls, let raw = reqCls.pointee else { return }
-        Unmanaged<RequestContext>.fromOpaque(raw).release()
+        let context = Unmanaged<RequestContext>.fromOpaque(raw)
+        self.deadlines?.answered(context.takeUnretainedValue().connection)
+        context.release()
         reqCls.pointee = nil
         let remaining = self.inFlightCount.subtract(1, ordering: .acquiringAndReleasing).newValue
         if remaining == 0 && self.draining.load(ordering: .acquiring) { self.resumeDrainedWaiter() }

@@ -19,6 +19,9 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
     private let state = Mutex<(pending: [Batch], running: Bool)>(([], false))
     /// Transactions committed and batches they carried, to show that batching happens.
     let stats = Mutex<(transactions: Int, batches: Int)>((0, 0))
+    /// The error of the last commit when it failed; cleared by the next one that succeeds (`/healthz`).
+    private let lastError = Mutex<String?>(nil)
+    var lastFailure: String? { self.lastError.withLock { $0 } }
     /// Commits many batches in one transaction and returns each batch's output, in order.
     private let commit: @Sendable (SQLiteConnection, [Batch]) throws -> [Output]
 
@@ -66,9 +69,11 @@ final class GroupCommit<Item: Sendable, Output: Sendable>: Sendable {
             do {
                 let outputs = try self.commit(connection, batches)
                 self.stats.withLock { $0.transactions += 1; $0.batches += batches.count }
+                self.lastError.withLock { $0 = nil }
                 for (batch, output) in zip(batches, outputs) { batch.completion(.success(output)) }
             } catch {
                 // The whole group rolled back: every caller in it learns that nothing was stored.
+                self.lastError.withLock { $0 = "\(error)" }
                 for batch in batches { batch.completion(.failure(error)) }
             }
         }

@@ -42,10 +42,13 @@ public struct RecordOutcome: Sendable, Equatable {
     public var inserted: Int
     /// Notices for blobs already known (their seen-again count went up; nothing was reset).
     public var duplicates: Int
+    /// Webhook notices of new blobs refused because their tenant × content type has reached the pending cap.
+    public var refused: Int
 
-    public init(inserted: Int = 0, duplicates: Int = 0) {
+    public init(inserted: Int = 0, duplicates: Int = 0, refused: Int = 0) {
         self.inserted = inserted
         self.duplicates = duplicates
+        self.refused = refused
     }
 }
 

@@ -180,7 +180,7 @@ extension SQLiteLedger {
     }
 
     public func sinkBacklog(sinks: [String]) async throws -> [String: Int] {
-        try await self.database.read { connection in
+        try await self.summaryDatabase.read { connection in
             try connection.transaction(.deferred) {
                 try sinks.reduce(into: [String: Int]()) { backlog, sink in
                     backlog[sink] = Int(try connection.scalar("""

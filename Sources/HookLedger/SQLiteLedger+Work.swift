@@ -102,7 +102,7 @@ extension SQLiteLedger {
 
     public func summary(now: Date) async throws -> LedgerSummary {
         let soon = now.addingTimeInterval(24 * 3600).epochMilliseconds
-        return try await self.database.read { connection in
+        return try await self.summaryDatabase.read { connection in
             try connection.transaction(.deferred) {
                 let counts = try connection.query(
                     "SELECT tenant_id, content_type, state, COUNT(*) FROM blobs GROUP BY tenant_id, content_type, state", []

@@ -8,6 +8,9 @@ public final class SQLiteLedger: Ledger {
     /// A second connection, on its own thread, that copies the WAL into the database file (see
     /// ``checkpointInBackground()``); nil when commits checkpoint as SQLite does by default.
     private let checkpointer: SQLiteDatabase?
+    /// A read-only connection on its own thread for the operators' summaries (`/metrics`, `/healthz`), so
+    /// that a scrape never queues on the thread that commits notifications; nil reads on ``database``.
+    let reader: SQLiteDatabase?
     private let recorder: GroupCommit<RecordRequest, RecordOutcome>
     /// The forwarder's record claims, from every busy worker at once (see ``commitClaims(_:_:)``).
     let claimer: GroupCommit<ClaimRequest, [Bool]>
@@ -23,23 +26,38 @@ public final class SQLiteLedger: Ledger {
         let now: Int64
     }
 
-    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, claimMerge: ClaimMergeSettings) {
+    private init(database: SQLiteDatabase, checkpointer: SQLiteDatabase?, reader: SQLiteDatabase?, claimMerge: ClaimMergeSettings,
+                 pendingCap: PendingCap) {
         self.database = database
         self.checkpointer = checkpointer
+        self.reader = reader
         let recent = RecentClaims(settings: claimMerge)
         self.recent = recent
         self.claimer = GroupCommit(database: database) { connection, batches in try Self.commitClaims(batches, connection, recent) }
         self.recorder = GroupCommit(database: database) { connection, batches in
-            try connection.transaction(.immediate) {
-                // Both statements are looked up once per group commit, not once per caller.
-                let insert = try connection.prepare(Self.insertSQL)
-                let sighting = try connection.prepare(Self.sightingSQL)
-                return try batches.map { batch in
-                    try batch.items.reduce(into: RecordOutcome()) { outcome, request in
-                        let one = try Self.insert(request, insert: insert, sighting: sighting, connection)
-                        outcome.inserted += one.inserted
-                        outcome.duplicates += one.duplicates
-                    }
+            do {
+                return try Self.commitNotices(batches, pendingCap, connection)
+            } catch {
+                pendingCap.reset()
+                throw error
+            }
+        }
+    }
+
+    /// One group commit of notices (see ``insert(_:insert:sighting:pendingCap:_:)``).
+    private static func commitNotices(
+        _ batches: [GroupCommit<RecordRequest, RecordOutcome>.Batch], _ pendingCap: PendingCap, _ connection: SQLiteConnection
+    ) throws -> [RecordOutcome] {
+        try connection.transaction(.immediate) {
+            // Both statements are looked up once per group commit, not once per caller.
+            let insert = try connection.prepare(Self.insertSQL)
+            let sighting = try connection.prepare(Self.sightingSQL)
+            return try batches.map { batch in
+                try batch.items.reduce(into: RecordOutcome()) { outcome, request in
+                    let one = try Self.insert(request, insert: insert, sighting: sighting, pendingCap: pendingCap, connection)
+                    outcome.inserted += one.inserted
+                    outcome.duplicates += one.duplicates
+                    outcome.refused += one.refused
                 }
             }
         }
@@ -53,13 +71,24 @@ public final class SQLiteLedger: Ledger {
     ///   ``checkpointInBackground()`` periodically instead, which runs on a second connection and thread.
     /// - Parameter claimMerge: how many claims are held before a merge, and merged per commit (tests make
     ///   merges happen after a few claims).
-    public static func open(path: String, backgroundCheckpoints: Bool = false,
-                            claimMerge: ClaimMergeSettings = ClaimMergeSettings()) async throws -> SQLiteLedger {
+    /// - Parameter separateReader: `serve` passes true: ``summary(now:)``, ``sinkBacklog(sinks:)`` and
+    ///   ``checkWritable()`` then run on a third connection with its own thread (WAL readers never block
+    ///   the writer), not on the thread whose group commit answers the webhook.
+    /// - Parameter maxPendingPerContentType: the cap on pending blobs per tenant × content type that webhook
+    ///   notices may create (``PendingCap``); 0 for none.
+    public static func open(path: String, backgroundCheckpoints: Bool = false, separateReader: Bool = false,
+                            claimMerge: ClaimMergeSettings = ClaimMergeSettings(),
+                            maxPendingPerContentType: Int = 0) async throws -> SQLiteLedger {
         let database = try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: backgroundCheckpoints ? 0 : 1000))
         try await database.migrate(LedgerSchema.migrations)
         let checkpointer = backgroundCheckpoints ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
-        return SQLiteLedger(database: database, checkpointer: checkpointer, claimMerge: claimMerge)
+        let reader = separateReader ? try await SQLiteDatabase.open(path: path, options: SQLiteOptions(autoCheckpointPages: 0)) : nil
+        return SQLiteLedger(database: database, checkpointer: checkpointer, reader: reader, claimMerge: claimMerge,
+                            pendingCap: PendingCap(limit: maxPendingPerContentType))
     }
+
+    /// The connection summaries read from: the separate reader when there is one.
+    var summaryDatabase: SQLiteDatabase { self.reader ?? self.database }
 
     /// Copies committed WAL pages into the database file from the checkpoint connection, without blocking
     /// commits (a passive checkpoint); returns the WAL frames still to copy, 0 when there is no checkpointer.
@@ -94,6 +123,7 @@ public final class SQLiteLedger: Ledger {
 
     /// Checkpoints the WAL into the database file and closes it (graceful shutdown).
     public func close() async {
+        await self.reader?.close()
         await self.checkpointer?.close()
         try? await self.database.checkpoint()
         await self.database.close()
@@ -125,7 +155,8 @@ public final class SQLiteLedger: Ledger {
 
     /// Inserts one request's notices with the two statements prepared for the whole group commit.
     private static func insert(
-        _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, _ connection: SQLiteConnection
+        _ request: RecordRequest, insert: SQLiteStatement, sighting: SQLiteStatement, pendingCap: PendingCap,
+        _ connection: SQLiteConnection
     ) throws -> RecordOutcome {
         // A group's notices commit together or not at all, with one fsync; outside a transaction every insert
         // would commit (and fsync) on its own and no test would notice. Checked here so that one fails.
@@ -136,6 +167,13 @@ public final class SQLiteLedger: Ledger {
         let notified: Int64 = request.source == .webhook ? 1 : 0
         let listed: Int64 = request.source == .webhook ? 0 : 1
         for notice in request.notices {
+            if request.source == .webhook, try !pendingCap.allows(notice, now: request.now, connection) {
+                // Over the cap: a known blob is still a sighting; a new one is refused (the poller lists it later).
+                try sighting.bind([.integer(notified), .integer(listed), .text(notice.tenantId), .text(notice.contentId)])
+                try sighting.run()
+                if connection.changes > 0 { outcome.duplicates += 1 } else { outcome.refused += 1 }
+                continue
+            }
             try insert.bind([
                 .text(notice.tenantId), .text(notice.contentId), .text(notice.contentType), .text(notice.contentUri),
                 notice.clientId.map { .text($0) } ?? .null, .integer(notice.contentCreated.epochMilliseconds),
@@ -145,6 +183,7 @@ public final class SQLiteLedger: Ledger {
             try insert.run()
             if connection.changes > 0 {
                 outcome.inserted += 1
+                pendingCap.inserted(notice)
                 continue
             }
             // Known blob: count the sighting, remember the path; state, attempts and times stay as they are.
@@ -158,13 +197,16 @@ public final class SQLiteLedger: Ledger {
     /// Commits made by the group committer and the record calls they carried (tests, diagnostics).
     public var groupCommitStats: (transactions: Int, batches: Int) { self.recorder.stats.withLock { $0 } }
 
+    /// Without writing (so `/healthz` never queues on the thread that commits notifications): the last group
+    /// commit of notifications must not have failed, and the ledger must be readable on the summary connection.
     public func checkWritable() async throws {
+        if let failure = self.recorder.lastFailure {
+            throw LedgerError("not writable: the last commit failed: \(failure)", isTransient: true)
+        }
         do {
-            try await self.database.write { connection in
-                try connection.transaction(.immediate) { try connection.run("UPDATE blobs SET id = id WHERE 0", []) }
-            }
+            _ = try await self.summaryDatabase.read { connection in try connection.query("SELECT 1 FROM blobs LIMIT 1", []) }
         } catch {
-            throw LedgerError("not writable: \(error)", isTransient: true)
+            throw LedgerError("not readable: \(error)", isTransient: true)
         }
     }
 

@@ -3,12 +3,32 @@ import HookHTTPServer
 import HookLedger
 import Synchronization
 
+/// How old the ledger facts behind `/healthz` and `/metrics` may be: scrapes within it share one ledger read.
+public let summaryMaxAge: Duration = .seconds(2)
+
 /// `GET /healthz`: 200 when the service is accepting and the ledger can commit; 503 with a JSON reason.
+///
+/// The ledger check (``Ledger/checkWritable()``: no write, on the summary connection) runs at most once per
+/// `maxAge`; concurrent probes share it.
 public final class HealthEndpoint: Sendable {
     private let state = Mutex<(ready: Bool, reason: String)>((false, "starting"))
     let ledger: (any Ledger)?
+    /// The ledger check's last outcome: nil when writable, else the reason.
+    private let ledgerCheck: RefreshGate<String?>?
 
-    public init(ledger: (any Ledger)?) { self.ledger = ledger }
+    public init(ledger: (any Ledger)?, maxAge: Duration = summaryMaxAge) {
+        self.ledger = ledger
+        self.ledgerCheck = ledger.map { ledger in
+            RefreshGate(maxAge: maxAge) {
+                do {
+                    try await ledger.checkWritable()
+                    return nil
+                } catch {
+                    return "ledger is not writable: \(error)"
+                }
+            }
+        }
+    }
 
     /// Marks the service ready (or not, with a reason shown to the prober).
     public func set(ready: Bool, reason: String = "") {
@@ -27,14 +47,10 @@ public final class HealthEndpoint: Sendable {
     func handle() -> HTTPHandlerResult {
         let (ready, reason) = self.state.withLock { $0 }
         guard ready else { return .response(Self.unavailable(reason)) }
-        guard let ledger = self.ledger else { return .response(.json(200, #"{"status":"ok"}"#)) }
+        guard let check = self.ledgerCheck else { return .response(.json(200, #"{"status":"ok"}"#)) }
         return .async {
-            do {
-                try await ledger.checkWritable()
-                return .json(200, #"{"status":"ok"}"#)
-            } catch {
-                return Self.unavailable("ledger is not writable: \(error)")
-            }
+            if let reason = await check.value() { return Self.unavailable(reason) }
+            return .json(200, #"{"status":"ok"}"#)
         }
     }
 
@@ -43,10 +59,22 @@ public final class HealthEndpoint: Sendable {
     }
 }
 
-/// Serves `/metrics` in Prometheus text format, refreshing the ledger gauges first.
+/// Serves `/metrics` in Prometheus text format, refreshing the ledger gauges (and running the scrape hooks)
+/// first when they are older than `maxAge`; concurrent scrapes share one refresh.
 struct MetricsEndpoint: Sendable {
     let metrics: ReceiverMetrics
     let ledger: (any Ledger)?
+    private let gauges: RefreshGate<Bool>
+
+    init(metrics: ReceiverMetrics, ledger: (any Ledger)?, maxAge: Duration = summaryMaxAge) {
+        self.metrics = metrics
+        self.ledger = ledger
+        self.gauges = RefreshGate(maxAge: maxAge) {
+            if let ledger, let summary = try? await ledger.summary(now: Date()) { metrics.update(from: summary, now: Date()) }
+            await metrics.runScrapeHooks()
+            return true
+        }
+    }
 
     func answer(_ head: HTTPRequestHead) -> HTTPHeadDecision? {
         guard head.path == "/metrics" else { return nil }
@@ -56,10 +84,9 @@ struct MetricsEndpoint: Sendable {
 
     func handle() -> HTTPHandlerResult {
         let metrics = self.metrics
-        let ledger = self.ledger
+        let gauges = self.gauges
         return .async {
-            if let ledger, let summary = try? await ledger.summary(now: Date()) { metrics.update(from: summary, now: Date()) }
-            await metrics.runScrapeHooks()
+            _ = await gauges.value()
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                 body: Array(metrics.registry.render().utf8))
         }

@@ -6,15 +6,19 @@ import HookLedger
 ///
 /// Checks: an object with every field as a string; a configured tenant (GUID compared case-insensitively);
 /// one of that tenant's content types (case-insensitive: Microsoft echoed `Audit.Sharepoint` once);
-/// parseable `contentCreated`/`contentExpiration`; a `contentUri` accepted by ``ContentURIPolicy``.
+/// parseable `contentCreated`/`contentExpiration` that are plausible now and a `contentUri` accepted by
+/// ``ContentURIPolicy`` whose last segment is the `contentId` (both ``NoticePlausibility``).
 public struct NotificationValidator: Sendable {
     /// For each configured tenant (lowercase id): its content types, keyed by name and lowercase name.
     let tenants: [String: [String: String]]
     /// For each configured tenant: the accepted content-URI prefixes (see `ContentURIPolicy.prefixes`).
     let uriPrefixes: [String: [[UInt8]]]
     let uriPolicy: ContentURIPolicy
+    /// "Now" for the date checks (tests pin it to their fixtures' dates).
+    let clock: @Sendable () -> Date
 
-    public init(tenants: [String: [String]], uriPolicy: ContentURIPolicy) {
+    public init(tenants: [String: [String]], uriPolicy: ContentURIPolicy, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.clock = clock
         // Content types are found by their exact name or, failing that, by their lowercased name.
         self.tenants = Dictionary(uniqueKeysWithValues: tenants.map { tenant, types in
             (tenant.lowercased(), Dictionary(types.flatMap { [($0, $0), ($0.lowercased(), $0)] }, uniquingKeysWith: { first, _ in first }))
@@ -27,6 +31,11 @@ public struct NotificationValidator: Sendable {
 
     /// The notice, or a short rejection reason usable as a metric label.
     public func validate(_ element: JSONValue) -> Result<BlobNotice, Rejection> {
+        self.validate(element, now: self.clock())
+    }
+
+    /// The same at a given `now` (one clock reading per notification body).
+    public func validate(_ element: JSONValue, now: Date) -> Result<BlobNotice, Rejection> {
         guard case .object(let members) = element else { return .failure(Rejection(reason: "not_an_object")) }
         // One pass over the members into locals: this runs for every element of every notification.
         var fields = [String?](repeating: nil, count: Self.fields.count)
@@ -46,7 +55,11 @@ public struct NotificationValidator: Sendable {
         }
         guard let created = Timestamp.parse(fields[5]!) else { return .failure(Rejection(reason: "bad_contentCreated")) }
         guard let expiration = Timestamp.parse(fields[6]!) else { return .failure(Rejection(reason: "bad_contentExpiration")) }
-        if let reason = self.uriPolicy.rejection(fields[4]!, prefixes: self.uriPrefixes[tenant] ?? [], tenantId: tenant) {
+        if let reason = NoticePlausibility.rejection(created: created, expiration: expiration, now: now) {
+            return .failure(Rejection(reason: reason))
+        }
+        if let reason = self.uriPolicy.rejection(fields[4]!, prefixes: self.uriPrefixes[tenant] ?? [], tenantId: tenant)
+            ?? NoticePlausibility.uriRejection(fields[4]!, contentId: fields[3]!) {
             return .failure(Rejection(reason: reason))
         }
         return .success(BlobNotice(
@@ -99,8 +112,9 @@ public enum NotificationBody: Sendable {
             guard elements.count <= 10_000 else { return .malformed("more than 10000 elements") }
             var notices: [BlobNotice] = []
             var rejected: [String] = []
+            let now = validator.clock()
             for element in elements {
-                switch validator.validate(element) {
+                switch validator.validate(element, now: now) {
                 case .success(let notice): notices.append(notice)
                 case .failure(let rejection): rejected.append(rejection.reason)
                 }

@@ -19,7 +19,9 @@ public enum ReceiverServices {
         let metrics = ReceiverMetrics()
         let health = HealthEndpoint(ledger: ledger)
         let metricsEndpoint = MetricsEndpoint(metrics: metrics, ledger: ledger)
-        let onAdmin = server.adminListen != nil
+        // Without an admin listener, the endpoints go on the public one unless the service terminates TLS itself
+        // (it then faces the internet directly): `server.adminOnPublicListener` decides, default false with TLS.
+        let onPublic = server.adminListen == nil && server.adminOnPublicListener
         guard let uriPolicy = ContentURIPolicy(apiRoot: config.api.resolvedAPIRoot) else {
             throw ReceiverError("api root \(config.api.resolvedAPIRoot) is not a URL")
         }
@@ -29,8 +31,8 @@ public enum ReceiverServices {
         let endpoint = WebhookEndpoint(
             settings: .init(path: server.path, authId: server.authId.reveal(), maxBodyBytes: server.maxBodyBytes),
             ledger: ledger, validator: validator, metrics: metrics,
-            health: server.healthz && !onAdmin ? health : nil,
-            metricsEndpoint: server.metrics && !onAdmin ? metricsEndpoint : nil, logger: logger)
+            health: server.healthz && onPublic ? health : nil,
+            metricsEndpoint: server.metrics && onPublic ? metricsEndpoint : nil, logger: logger)
         var servers = [try HTTPServer(
             configuration: try self.httpConfiguration(server.listen, server, tls: server.tls), handler: endpoint, logger: logger)]
         if let admin = server.adminListen {
@@ -56,7 +58,8 @@ public enum ReceiverServices {
         let seconds = Int(server.connectionTimeout.components.seconds)
         return HTTPServerConfiguration(
             host: host, port: UInt16(clamping: listen.port), threads: server.threads,
-            connectionLimit: server.connectionLimit, connectionTimeoutSeconds: max(1, seconds), tls: tlsSettings)
+            connectionLimit: server.connectionLimit, connectionTimeoutSeconds: max(1, seconds), tls: tlsSettings,
+            perIPConnectionLimit: server.perIPConnectionLimit, headerTimeout: server.headerTimeout, bodyTimeout: server.bodyTimeout)
     }
 }
 

@@ -38,6 +38,14 @@ extension WebhookEndpoint {
                 case .success(let outcome):
                     metrics.recordedNew.increment(by: Double(outcome.inserted))
                     metrics.recordedDuplicate.increment(by: Double(outcome.duplicates))
+                    if outcome.refused > 0 {
+                        // Over the pending cap (state.maxPendingPerContentType): refused per element; the
+                        // answer stays 200, as for any other refused element beside a stored one.
+                        metrics.rejectedElements.increment(["reason": "pending_cap"], by: Double(outcome.refused))
+                        logger.warning("notification elements refused: pending cap reached", metadata: [
+                            "webhook.refused": "\(outcome.refused)", "http.peer": "\(peer)",
+                        ])
+                    }
                     metrics.stored.increment()
                     metrics.storeSeconds.observe(Self.seconds(since: started))
                     responder.respond(.status(200))

@@ -8,12 +8,25 @@ public final class RawSocket: @unchecked Sendable {
     // descriptor is only closed in deinit.
     private let fd: Int32
 
-    /// Connects to 127.0.0.1:`port`; reads time out after `readTimeout` seconds.
-    public init(port: UInt16, readTimeout: Int = 10) throws {
+    /// Connects to 127.0.0.1:`port`, from the loopback address `source` when given (e.g. `127.0.0.2`, to be
+    /// another client address); reads time out after `readTimeout` seconds.
+    public init(port: UInt16, readTimeout: Int = 10, source: String? = nil) throws {
         self.fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard self.fd >= 0 else { throw TestSupportError("socket: \(errno)") }
         var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(self.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(self.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(self.fd)
+                throw TestSupportError("bind to \(source): errno \(errno)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -92,6 +105,16 @@ public final class RawSocket: @unchecked Sendable {
         let text = String(decoding: out, as: UTF8.self)
         let parts = text.split(separator: " ", maxSplits: 2)
         return parts.count > 1 ? Int(parts[1]) : nil
+    }
+
+    /// True when the peer has closed or reset the connection (a read would return end of stream or an
+    /// error at once); false while it is open with nothing to read. Never blocks.
+    public var peerClosed: Bool {
+        var byte: UInt8 = 0
+        let n = recv(self.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if n == 0 { return true }
+        if n < 0 { return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR }
+        return false  // bytes are waiting (a response): still open
     }
 
     /// Half-closes the sending side (the peer reads end of stream).

@@ -48,9 +48,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// POSTs one notification for `contentId` (tenant 11111111-…, the test config's auth id) to `base`'s webhook.
 func postNotification(_ client: HTTPClient, base: String, contentId: String) async throws -> HTTPClientResponse {
     let tenant = "11111111-2222-3333-4444-555555555555"
+    let dates = NoticeDates.current()
     let body = #"[{"tenantId":"\#(tenant)","clientId":"c","contentType":"Audit.General","contentId":"\#(contentId)","#
         + #""contentUri":"https://manage.office.com/api/v1.0/\#(tenant)/activity/feed/audit/\#(contentId)","#
-        + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}]"#
+        + #""contentCreated":"\#(dates.created)","contentExpiration":"\#(dates.expiration)"}]"#
     return try await client.execute(HTTPClientRequest(
         method: "POST", url: "\(base)/activity-webhook",
         headers: ["Content-Type": "application/json; utf-8", "Webhook-AuthID": "test-auth-id-0123456789"], body: Array(body.utf8)))

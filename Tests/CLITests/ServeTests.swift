@@ -104,4 +104,28 @@ struct ServeTests {
             #expect(await child.waitForExit() == 0)
         }
     }
+
+    @Test("terminating TLS without adminListen keeps healthz and metrics off the public listener unless asked")
+    func tlsWithoutAdmin() async throws {
+        try await withTemporaryDirectory { dir in
+            let pki = try await TestPKI(in: dir)
+            let tls = "  tls:\n    certificate: \(pki.serverCertificate)\n    privateKey: \(pki.serverKey)"
+            for (extra, expected) in [("", 404), ("\n  adminOnPublicListener: true", 200)] {
+                let (child, base) = try await self.startServe(dir, extraServer: tls + extra)
+                let https = base.replacingOccurrences(of: "http://", with: "https://")
+                let client = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: pki.caCertificate))
+                defer { client.shutdown() }
+                #expect(try await client.execute(HTTPClientRequest(url: "\(https)/healthz")).status == expected)
+                #expect(try await client.execute(HTTPClientRequest(url: "\(https)/metrics")).status == expected)
+                // The webhook itself is served either way (the handshake).
+                let handshake = try await client.execute(HTTPClientRequest(
+                    method: "POST", url: "\(https)/activity-webhook",
+                    headers: ["Content-Type": "application/json", "Webhook-AuthID": "test-auth-id-0123456789"],
+                    body: Array(#"{"validationCode":"abc"}"#.utf8)))
+                #expect(handshake.status == 200)
+                child.signal(SIGTERM)
+                #expect(await child.waitForExit() == 0)
+            }
+        }
+    }
 }

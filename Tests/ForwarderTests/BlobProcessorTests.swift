@@ -302,4 +302,32 @@ import Testing
             }
         }
     }
+
+    @Test func aBlobGetRefusedWithANonRetryable4xxIsDeadAfterAFewAttempts() async throws {
+        try await self.withLedger { ledger in
+            try await withFwdSim { sim in
+                let notices = try await sim.publish([[auditRecord(newId())]])
+                let sink = RecordingSink("all")
+                let registry = MetricsRegistry()
+                var now = Date()
+                var blob = try #require(try await recordAndLease(ledger, notices, now: now).first)
+                // 400 with no envelope: a request the API will never accept, however often it is retried.
+                try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"blob","kind":"5xx","status":400}]}"#)
+                let attempts = ForwardingPolicy().maxClientErrorAttempts
+                var outcome = BlobOutcome.done
+                for attempt in 1...attempts {
+                    outcome = await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now).process(blob)
+                    guard attempt < attempts else { break }
+                    guard case .retry(_, let reason) = outcome else { Issue.record("attempt \(attempt): \(outcome)"); return }
+                    #expect(reason.hasPrefix("fetch:"))
+                    now = now.addingTimeInterval(3_600)
+                    blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
+                }
+                guard case .dead(let reason) = outcome else { Issue.record("expected dead, got \(outcome)"); return }
+                #expect(reason.contains("refused \(attempts) times"))
+                #expect(try await ledger.state(tenantId: tenantA, contentId: notices[0].contentId) == .dead)
+                #expect(sink.calls == 0)
+            }
+        }
+    }
 }

@@ -20,10 +20,11 @@ struct CrashTests {
     }
 
     private func body(_ ids: [String]) -> [UInt8] {
+        let dates = NoticeDates.current()
         let elements = ids.map { id in
             #"{"tenantId":"\#(self.tenant)","clientId":"c","contentType":"Audit.General","contentId":"\#(id)","#
                 + #""contentUri":"https://manage.office.com/api/v1.0/\#(self.tenant)/activity/feed/audit/\#(id)","#
-                + #""contentCreated":"2026-11-29T06:00:00.000Z","contentExpiration":"2026-12-06T06:00:00.000Z"}"#
+                + #""contentCreated":"\#(dates.created)","contentExpiration":"\#(dates.expiration)"}"#
         }
         return Array("[\(elements.joined(separator: ","))]".utf8)
     }

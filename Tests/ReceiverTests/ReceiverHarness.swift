@@ -7,24 +7,29 @@ import Logging
 
 let tenantA = "11111111-2222-3333-4444-555555555555"
 let authId = "s3cret-auth-id-0123456789abcdef"
+/// "Now" for the receiver under test: an hour after the fixtures' `contentCreated`, so their dates stay plausible.
+let fixtureNow = Date(timeIntervalSince1970: 1_795_935_600)  // 2026-11-29T07:00:00Z
 
 /// A live receiver on 127.0.0.1:0 backed by `ledger`, with the API root of Microsoft's enterprise cloud.
 func withReceiver<T: Sendable>(
-    ledger: any Ledger, maxBodyBytes: Int = 1 << 20, connectionTimeout: Int = 30,
+    ledger: any Ledger, maxBodyBytes: Int = 1 << 20, connectionTimeout: Int = 30, summaryMaxAge: Duration = .zero,
+    configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     _ body: @Sendable (HTTPServer, ReceiverMetrics) async throws -> T
 ) async throws -> T {
     let metrics = ReceiverMetrics()
-    let health = HealthEndpoint(ledger: ledger)
+    let health = HealthEndpoint(ledger: ledger, maxAge: summaryMaxAge)
     health.set(ready: true)
     let endpoint = WebhookEndpoint(
         settings: .init(path: "/activity-webhook", authId: authId, maxBodyBytes: maxBodyBytes),
         ledger: ledger,
         validator: NotificationValidator(tenants: [tenantA: ["Audit.General", "DLP.All"]],
-                                         uriPolicy: ContentURIPolicy(apiRoot: "https://manage.office.com")!),
-        metrics: metrics, health: health, metricsEndpoint: MetricsEndpoint(metrics: metrics, ledger: ledger),
+                                         uriPolicy: ContentURIPolicy(apiRoot: "https://manage.office.com")!, clock: { fixtureNow }),
+        metrics: metrics, health: health, metricsEndpoint: MetricsEndpoint(metrics: metrics, ledger: ledger, maxAge: summaryMaxAge),
         logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    var configuration = HTTPServerConfiguration(connectionTimeoutSeconds: connectionTimeout)
+    configure(&configuration)
     let server = try HTTPServer(
-        configuration: HTTPServerConfiguration(connectionTimeoutSeconds: connectionTimeout), handler: endpoint,
+        configuration: configuration, handler: endpoint,
         logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await server.run(); return nil }

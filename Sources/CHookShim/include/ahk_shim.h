@@ -36,6 +36,8 @@ int ahk_format_address(const uint8_t *address, int length, uint16_t port, char *
 void *ahk_mhd_tls_session(struct MHD_Connection *connection);
 /// Builds an MHD_OptionItem (the struct is trivially initialised, but keeping it here documents the ABI).
 struct MHD_OptionItem ahk_mhd_option(enum MHD_OPTION option, intptr_t value, void *ptr_value);
+/// The connection's socket descriptor, or -1 (MHD_get_connection_info is variadic).
+int ahk_mhd_connection_fd(struct MHD_Connection *connection);
 
 // MARK: - libcurl
 
