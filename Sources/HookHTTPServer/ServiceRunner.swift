@@ -23,15 +23,19 @@ public enum ServiceRunner {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         ready()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
+        // The signal task never ends on its own: if it returned after triggering the shutdown, the group below
+        // would be cancelled at once and every service cut short instead of stopped in order.
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {
+                var armed = false
                 for await signal in signals {
                     logger.info("shutting down gracefully", metadata: ["signal": "\(signal)"])
-                    if let shutdownTimeout { Self.armDeadline(shutdownTimeout, logger: logger) }
+                    if let shutdownTimeout, !armed { Self.armDeadline(shutdownTimeout, logger: logger) }
+                    armed = true
                     await group.triggerGracefulShutdown()
-                    return
                 }
+                try await Task.sleep(for: .seconds(86_400 * 365))  // the sequence ended: wait to be cancelled
             }
             try await tasks.next()  // the service group finished
             tasks.cancelAll()
