@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookConfig
+import HookEntraAuth
 import HookHTTPClient
 import HookLedger
 import HookManagementAPI
@@ -15,7 +16,8 @@ struct ManagementSession {
 
     /// Opens everything for `config`; fails with a one-line message.
     static func open(_ config: ActivityHookConfig) async throws -> ManagementSession {
-        let http = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: config.api.caFile))
+        let http = try HTTPClient(configuration: .outbound(config.api, extraCAFile: config.api.caFile,
+                                                           environment: ProcessInfo.processInfo.environment))
         let clients = ManagementAPIClient.makeAll(config: config, http: http)
         let ledger = try await SQLiteLedger.open(path: config.state.path)
         return ManagementSession(config: config, http: http, clients: clients, ledger: ledger)

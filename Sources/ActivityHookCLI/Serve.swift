@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookConfig
+import HookEntraAuth
 import HookForwarder
 import HookHTTPClient
 import HookHTTPServer
@@ -68,7 +69,8 @@ struct Serve: AsyncParsableCommand {
         var services: [any Service] = [LedgerService(ledger: ledger, logger: logger)] + built.servers
         var apiHTTP: HTTPClient?
         do {
-            apiHTTP = try HTTPClient(configuration: HTTPClientConfiguration(extraCAFile: loaded.config.api.caFile))
+            apiHTTP = try HTTPClient(configuration: .outbound(loaded.config.api, extraCAFile: loaded.config.api.caFile,
+                                                                environment: ProcessInfo.processInfo.environment))
         } catch {
             logger.error("webhook watchdog disabled: cannot create the API client", metadata: ["error": "\(error)"])
         }

@@ -15,6 +15,11 @@ public struct APIConfig: Sendable {
     /// Requests per minute per tenant, shared by every caller of the API (`api.requestsPerMinute`,
     /// default 2000, Microsoft's baseline; raise it only after Microsoft raised your tenant's limit).
     public var requestsPerMinute: Int
+    /// The proxy for every outbound call: API, login and sinks (`api.proxy`), e.g. `http://proxy:3128`;
+    /// nil leaves curl's `https_proxy` environment variable in charge. A secret (it may carry credentials).
+    public var proxy: Secret?
+    /// Hosts reached without the proxy (`api.noProxy`, curl's syntax); nil uses `NO_PROXY`/`no_proxy`.
+    public var noProxy: String?
 
     /// Creates the section with the documented defaults.
     public init(
@@ -24,7 +29,9 @@ public struct APIConfig: Sendable {
         loginURL: String? = nil,
         caFile: String? = nil,
         tokenEndpoint: TokenEndpoint = .v2,
-        requestsPerMinute: Int = 2000
+        requestsPerMinute: Int = 2000,
+        proxy: Secret? = nil,
+        noProxy: String? = nil
     ) {
         self.cloud = cloud
         self.publisherId = publisherId
@@ -33,6 +40,8 @@ public struct APIConfig: Sendable {
         self.caFile = caFile
         self.tokenEndpoint = tokenEndpoint
         self.requestsPerMinute = requestsPerMinute
+        self.proxy = proxy
+        self.noProxy = noProxy
     }
 
     /// The API root requests go to: the override if set, else the cloud's root. No trailing slash.

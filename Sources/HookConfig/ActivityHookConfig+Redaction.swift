@@ -59,7 +59,8 @@ extension APIConfig {
             ("caFile", .optional(self.caFile)),
             ("tokenEndpoint", .string(self.tokenEndpoint.rawValue)),
             ("requestsPerMinute", .plain(String(self.requestsPerMinute))),
-        ])
+        ] + (self.proxy.map { [("proxy", RedactedYAML.secret($0))] } ?? [])
+          + (self.noProxy.map { [("noProxy", RedactedYAML.string($0))] } ?? []))
     }
 }
 

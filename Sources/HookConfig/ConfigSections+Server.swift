@@ -64,9 +64,12 @@ extension ConfigSections {
             parse: { TokenEndpoint(rawValue: $0.lowercased()) }
         ) ?? defaults.tokenEndpoint
         let requestsPerMinute = m.optional("requestsPerMinute")?.int(in: 1...1_000_000) ?? defaults.requestsPerMinute
+        let proxy = m.optional("proxy")?.proxyURL()
+        let noProxy = m.optional("noProxy")?.string()
         m.finish()
         return APIConfig(cloud: cloud, publisherId: publisherId, apiRoot: apiRoot, loginURL: loginURL,
-                         caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute)
+                         caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute,
+                         proxy: proxy, noProxy: noProxy)
     }
 
     static func workers(_ m: ConfigMapping) -> WorkersConfig {

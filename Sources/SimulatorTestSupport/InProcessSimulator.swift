@@ -5,17 +5,19 @@ import Logging
 
 /// Runs `body` against a fresh in-process simulator on 127.0.0.1:0 configured with `scenario` (the JSON
 /// of `POST /_sim/configure`), with an HTTP client for it; stops both afterwards, also when `body` throws.
-/// Shared by every test target that talks to Microsoft's side.
+/// Shared by every test target that talks to Microsoft's side. With `tls` it serves HTTPS.
 public func withInProcessSimulator<T: Sendable>(
-    scenario: String, webhookTLS: WebhookClientTLS = WebhookClientTLS(),
+    scenario: String, webhookTLS: WebhookClientTLS = WebhookClientTLS(), tls: HTTPServerConfiguration.TLS? = nil,
     _ body: @Sendable (_ url: String, _ http: HTTPClient) async throws -> T
 ) async throws -> T {
     let logger = Logger(label: "simulator", factory: { _ in SwiftLogNoOpLogHandler() })
     let app = try SimulatorApp(webhookTLS: webhookTLS, logger: logger)
     try app.configure(json: Array(scenario.utf8))
-    let server = try HTTPServer(configuration: HTTPServerConfiguration(), handler: app.handler, logger: logger)
-    app.bind(host: "127.0.0.1", port: server.port, tls: false)
-    let http = try HTTPClient(configuration: HTTPClientConfiguration(timeout: .seconds(60)))
+    var serverConfiguration = HTTPServerConfiguration()
+    serverConfiguration.tls = tls
+    let server = try HTTPServer(configuration: serverConfiguration, handler: app.handler, logger: logger)
+    app.bind(host: "127.0.0.1", port: server.port, tls: tls != nil)
+    let http = try HTTPClient(configuration: HTTPClientConfiguration(timeout: .seconds(60), extraCAFile: webhookTLS.caFile))
     defer {
         http.shutdown()
         app.shutdown()
