@@ -236,7 +236,7 @@ let package = Package(
                            "HookSQLite", "HookConfig", "ActivityHookCLI", "ActivityHookFixture",
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
-        .testTarget(name: "HookConfigTests", dependencies: ["HookConfig", "HookTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookConfigTests", dependencies: ["HookConfig", "HookEntraAuth", "HookHTTPClient", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["ActivityHookCLI", "HookHTTPClient", "HookTestSupport", "HookSQLite"],

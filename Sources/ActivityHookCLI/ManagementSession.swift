@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookConfig
+import HookEntraAuth
 import HookHTTPClient
 import HookLedger
 import HookManagementAPI

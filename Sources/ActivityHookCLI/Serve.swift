@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HookConfig
+import HookEntraAuth
 import HookForwarder
 import HookHTTPClient
 import HookHTTPServer
@@ -21,8 +22,11 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Seconds to wait for in-flight work on shutdown before exiting anyway.")
+    @Option(help: "Seconds from SIGTERM/SIGINT to exit: blobs in flight get half of it to finish, then they are released; past it the process exits with status 70.")
     var shutdownTimeout: Double = 30
+
+    /// The shutdown bound, at least a second, at most a day.
+    private var shutdownBound: Duration { .milliseconds(Int((min(max(self.shutdownTimeout, 1), 86_400) * 1_000).rounded())) }
 
     @Option(help: "Seconds between webhook watchdog checks (re-registers a disabled, expired, missing or foreign webhook); 0 turns it off.")
     var watchdogInterval: Int = 300
@@ -101,14 +105,14 @@ struct Serve: AsyncParsableCommand {
                 }
                 let pool = WorkerPool(sinks: sinks, ledger: ledger, clients: clients, workers: loaded.config.workers,
                                       metrics: ForwarderMetrics(registry: built.metrics.registry), logger: logger,
-                                      signal: ledger.newWork)
+                                      signal: ledger.newWork, shutdownGrace: self.shutdownBound / 2)
                 built.metrics.onScrape { await pool.refreshGauges() }
                 // Last in the list, so first to stop: in-flight blobs finish (or are released) while the
                 // ledger is still open; the sinks flush after every service has stopped.
                 services.append(pool)
             }
         }
-        try await ServiceRunner.run(services, logger: logger) {
+        try await ServiceRunner.run(services, logger: logger, shutdownTimeout: self.shutdownBound) {
             let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
             print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
             fflush(nil)

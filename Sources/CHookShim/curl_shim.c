@@ -1,4 +1,8 @@
 #include "ahk_shim.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
 CURLcode ahk_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 CURLcode ahk_curl_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
@@ -15,4 +19,22 @@ CURLMcode ahk_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return c
 const char *ahk_curl_default_cainfo(void) {
     const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
     return info == NULL ? NULL : info->cainfo;
+}
+
+static int ahk_sockopt_user_timeout(void *clientp, curl_socket_t fd, curlsocktype purpose) {
+    unsigned int ms = (unsigned int)(uintptr_t)clientp;
+    if (purpose == CURLSOCKTYPE_IPCXN && ms > 0) {
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof ms);  /* best effort */
+    }
+    return CURL_SOCKOPT_OK;
+}
+CURLcode ahk_curl_set_tcp_user_timeout(CURL *h, unsigned int milliseconds) {
+    CURLcode rc = curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, ahk_sockopt_user_timeout);
+    if (rc != CURLE_OK) return rc;
+    return curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, (void *)(uintptr_t)milliseconds);
+}
+int ahk_curl_active_socket(CURL *h) {
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK) return -1;
+    return fd == CURL_SOCKET_BAD ? -1 : (int)fd;
 }

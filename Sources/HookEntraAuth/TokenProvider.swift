@@ -118,7 +118,7 @@ public actor TokenProvider {
         let form = try TokenForm.body(self.settings, serverNow: self.skew.serverNow())
         let request = HTTPClientRequest(method: "POST", url: self.settings.tokenURL,
                                         headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
-                                        body: Array(form.utf8))
+                                        body: Array(form.utf8), kind: .token)
         let response: HTTPClientResponse
         do {
             response = try await self.http.execute(request, maxBodyBytes: 1 << 20)

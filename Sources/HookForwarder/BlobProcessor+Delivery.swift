@@ -32,7 +32,8 @@ struct SinkFailure: Sendable, Equatable {
 
 extension BlobProcessor {
     /// Streams the blob through the splitter window by window and delivers each window.
-    func deliver(_ blob: LeasedBlob, run: DeliveryRun, labels: [String: String]) async throws -> DeliveryRun {
+    func deliver(_ blob: LeasedBlob, run: DeliveryRun, labels: [String: String],
+                 progress: AttemptProgress = AttemptProgress()) async throws -> DeliveryRun {
         var run = run
         // Every sink already accepted this blob (a crash between the last acceptance and `complete`).
         if run.pending.isEmpty { return run }
@@ -44,12 +45,13 @@ extension BlobProcessor {
         var windowBytes = 0
         for try await chunk in try await self.fetcher.open(blob) {
             try Task.checkCancellation()
+            progress.advance()
             bytes.increment(by: Double(chunk.count))
             for record in try splitter.feed(chunk) {
                 window.append(record)
                 windowBytes += record.bytes.count
                 if window.count >= self.policy.windowRecords || windowBytes >= self.policy.windowBytes {
-                    try await self.deliverWindow(window, source: source, run: &run, labels: labels)
+                    try await progress.inSinks { try await self.deliverWindow(window, source: source, run: &run, labels: labels) }
                     window.removeAll(keepingCapacity: true)
                     windowBytes = 0
                     // Every remaining sink failed: reading on would only claim records nobody gets now.
@@ -59,7 +61,9 @@ extension BlobProcessor {
         }
         try splitter.finish()
         self.metrics.fetched.increment(labels)
-        if !window.isEmpty { try await self.deliverWindow(window, source: source, run: &run, labels: labels) }
+        if !window.isEmpty {
+            try await progress.inSinks { try await self.deliverWindow(window, source: source, run: &run, labels: labels) }
+        }
         return run
     }
 

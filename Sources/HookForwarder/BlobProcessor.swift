@@ -51,7 +51,10 @@ public struct BlobProcessor: Sendable {
             var run = DeliveryRun(pending: self.sinks.filter { !accepted.contains($0.name) })
             let failure: BlobFailure?
             do {
-                run = try await self.withLeaseRenewal(blob) { [run] in try await self.deliver(blob, run: run, labels: labels) }
+                let progress = AttemptProgress()
+                run = try await self.withLeaseRenewal(blob, progress: progress) { [run] in
+                    try await self.deliver(blob, run: run, labels: labels, progress: progress)
+                }
                 failure = run.failures.isEmpty ? nil : .sinks(run.failures)
             } catch {
                 if Task.isCancelled { return await self.release(blob, logger: logger) }
@@ -97,26 +100,6 @@ public struct BlobProcessor: Sendable {
             logger.warning("cannot release a lease at shutdown; it will expire", metadata: ["error": "\(error)"])
         }
         return .released
-    }
-
-    /// Runs `body` while renewing the lease every third of its duration; throws ``LeaseLost`` if a renewal
-    /// finds the lease gone (the body is then cancelled).
-    private func withLeaseRenewal<T: Sendable>(_ blob: LeasedBlob, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let duration = self.policy.leaseDuration
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                while true {
-                    try await self.clock.sleep(for: duration / 3)
-                    let until = self.clock.now().addingTimeInterval(ForwardingPolicy.seconds(duration))
-                    guard try await self.ledger.renewLease(blob, until: until) else { throw LeaseLost() }
-                }
-            }
-            // The first child to finish decides: the body's result (or error), or a lost lease.
-            defer { group.cancelAll() }
-            guard let result = try await group.next(), let value = result else { throw LeaseLost() }
-            return value
-        }
     }
 }
 

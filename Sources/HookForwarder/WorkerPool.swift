@@ -71,10 +71,11 @@ public final class WorkerPool: Service {
     /// `workers.concurrency` blobs in flight; `workers.maxAttempts` is the error-logging threshold
     /// (see ``HookConfig/WorkersConfig/maxAttempts``). Ring `signal` after recording new blobs.
     public convenience init(sinks: [any Sink], ledger: any Ledger, clients: [ManagementAPIClient], workers: WorkersConfig,
-                            metrics: ForwarderMetrics, logger: Logger, signal: WorkSignal = WorkSignal()) {
+                            metrics: ForwarderMetrics, logger: Logger, signal: WorkSignal = WorkSignal(),
+                            shutdownGrace: Duration = .seconds(20)) {
         let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: clients), sinks: sinks,
                                       metrics: metrics, policy: ForwardingPolicy(workers: workers), logger: logger)
-        self.init(processor: processor, settings: Settings(concurrency: workers.concurrency), signal: signal)
+        self.init(processor: processor, settings: Settings(concurrency: workers.concurrency, shutdownGrace: shutdownGrace), signal: signal)
     }
 
     /// Re-reads the ledger gauges (`activityhook_blobs`, `activityhook_sink_backlog_blobs`); call it at

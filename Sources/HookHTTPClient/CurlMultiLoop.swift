@@ -169,9 +169,21 @@ final class CurlMultiLoop: @unchecked Sendable {
                   let id = self.handles[easy], let transfer = self.transfers[id]
             else { continue }
             let code = message.pointee.data.result
+            if code == CURLE_OPERATION_TIMEDOUT { Self.shutDownConnection(of: easy) }
             let error = code == CURLE_OK ? nil : CurlResult.error(code, detail: transfer.errorText, url: transfer.request.url)
             self.finish(transfer, error)
         }
+    }
+
+    /// A transfer that stalled (low-speed limit or deadline) condemns its connection: on HTTP/2 libcurl
+    /// keeps a multiplexed connection for the other streams, which would then each wait out their own
+    /// limit on a dead peer. `shutdown` (not `close`: curl still owns the descriptor, so it cannot be
+    /// reused under curl's feet) makes every other stream on it fail at once with a read error, and curl
+    /// drops the connection; their blobs are retried on a new one. An HTTP/1.1 connection is already
+    /// closed by curl, and then there is no active socket. docs/stalled-transfers.md.
+    private static func shutDownConnection(of easy: UnsafeMutableRawPointer) {
+        let fd = ahk_curl_active_socket(easy)
+        if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     /// Removes the handle from the multi handle first, so no callback can fire afterwards.

@@ -20,14 +20,11 @@ extension CurlTransfer {
         try CurlResult.check(
             ahk_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds),
             "CURLOPT_CONNECTTIMEOUT_MS")
-        if case .collect = self.delivery {
-            // A streamed transfer may legitimately be paused by a slow consumer, so only collected
-            // transfers get a total deadline by default; streams use the request's own timeout if set.
-            let timeout = request.timeout ?? configuration.timeout
-            try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds), "CURLOPT_TIMEOUT_MS")
-        } else if let timeout = request.timeout {
-            try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds), "CURLOPT_TIMEOUT_MS")
-        }
+        // Every request has a total deadline, by kind (a streamed blob's covers its paused time too).
+        let timeout = request.timeout ?? configuration.deadline(for: request.kind)
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds), "CURLOPT_TIMEOUT_MS")
+        try self.configureStallDetection(configuration)
+        try self.configureProxy(configuration)
         try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_BUFFERSIZE, 64 * 1024), "CURLOPT_BUFFERSIZE")
         try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_USERAGENT, configuration.userAgent), "CURLOPT_USERAGENT")
         if let caBlob {
@@ -39,8 +36,38 @@ extension CurlTransfer {
         if let key = configuration.clientKeyFile {
             try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_SSLKEY, key), "CURLOPT_SSLKEY")
         }
-        // Behind a proxy the CONNECT answer ("HTTP/1.1 200 Connection established") reaches the header
-        // callback too; it must never be taken for the response's status (issue 12 item 3).
+        try self.configureMethodAndBody()
+        try self.configureHeaders()
+        try self.configureCallbacks()
+    }
+
+    /// The low-speed limit, TCP keepalive and TCP_USER_TIMEOUT (docs/stalled-transfers.md).
+    ///
+    /// libcurl does not speed-check a paused transfer: `Curl_speedcheck` (lib/speedcheck.c) returns at
+    /// once while the receive or send direction is paused, so a transfer held by our slow-consumer
+    /// back-pressure (`CURL_WRITEFUNC_PAUSE`) never trips the limit; only a peer that stops sending does.
+    private func configureStallDetection(_ configuration: HTTPClientConfiguration) throws {
+        guard let h = self.easy else { return }
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedBytes), "CURLOPT_LOW_SPEED_LIMIT")
+        // curl counts the low-speed time in whole seconds.
+        let lowSpeedSeconds = max(1, (configuration.lowSpeedTime.curlMilliseconds + 999) / 1000)
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_LOW_SPEED_TIME, lowSpeedSeconds), "CURLOPT_LOW_SPEED_TIME")
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1), "CURLOPT_TCP_KEEPALIVE")
+        let idle = max(1, configuration.keepAliveIdle.curlMilliseconds / 1000)
+        let interval = max(1, configuration.keepAliveInterval.curlMilliseconds / 1000)
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TCP_KEEPIDLE, idle), "CURLOPT_TCP_KEEPIDLE")
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_TCP_KEEPINTVL, interval), "CURLOPT_TCP_KEEPINTVL")
+        // Unacknowledged data (or unanswered keepalive probes) past the low-speed time fail the socket:
+        // a half-open connection then fails every stream multiplexed on it.
+        let userTimeout = UInt32(clamping: configuration.lowSpeedTime.curlMilliseconds)
+        try CurlResult.check(ahk_curl_set_tcp_user_timeout(h, userTimeout), "CURLOPT_SOCKOPTFUNCTION")
+    }
+
+    /// An explicit proxy, and never a proxy's CONNECT answer mistaken for the response (docs/proxies.md).
+    private func configureProxy(_ configuration: HTTPClientConfiguration) throws {
+        guard let h = self.easy else { return }
+        // Without this, a tunnel's "HTTP/1.1 200 Connection established" block reaches the header
+        // callback first and would be delivered as the response's head.
         try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), "CURLOPT_SUPPRESS_CONNECT_HEADERS")
         if let proxy = configuration.proxy {
             try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_PROXY, proxy), "CURLOPT_PROXY")
@@ -48,9 +75,6 @@ extension CurlTransfer {
         if let noProxy = configuration.noProxy {
             try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_NOPROXY, noProxy), "CURLOPT_NOPROXY")
         }
-        try self.configureMethodAndBody()
-        try self.configureHeaders()
-        try self.configureCallbacks()
     }
 
     private func configureMethodAndBody() throws {

@@ -58,7 +58,8 @@ public final class HTTPClient: Sendable {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let buffer = StreamBuffer(highWaterBytes: bufferBytes) { _ = loop.send(.unpause(id)) }
+                let buffer = StreamBuffer(highWaterBytes: bufferBytes, unpause: { _ = loop.send(.unpause(id)) },
+                                          cancel: { _ = loop.send(.cancel(id)) })
                 let transfer = CurlTransfer(id: id, request: request, delivery: .stream(continuation, buffer))
                 transfer.makeCancel = { { _ = loop.send(.cancel(id)) } }
                 transfer.cancelled = cancelled

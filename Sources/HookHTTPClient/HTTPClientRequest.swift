@@ -6,12 +6,26 @@ public struct HTTPClientRequest: Sendable {
     public var body: [UInt8]
     /// Send the body with `Transfer-Encoding: chunked` instead of a Content-Length.
     public var chunkedUpload: Bool
-    /// Overrides the client's total-transfer timeout.
+    /// Overrides the total deadline of the request's kind.
     public var timeout: Duration?
+    /// What the request is for; picks its total deadline (``HTTPClientConfiguration/deadline(for:)``).
+    public var kind: Kind
+
+    /// The kinds of request with a deadline of their own.
+    public enum Kind: Sendable {
+        /// A Management API call (listing, subscriptions): ``HTTPClientConfiguration/timeout``.
+        case api
+        /// A content blob, usually streamed.
+        case blob
+        /// A token request to Entra ID.
+        case token
+        /// A POST to a sink.
+        case sink
+    }
 
     public init(
         method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
-        chunkedUpload: Bool = false, timeout: Duration? = nil
+        chunkedUpload: Bool = false, timeout: Duration? = nil, kind: Kind = .api
     ) {
         self.method = method
         self.url = url
@@ -19,6 +33,7 @@ public struct HTTPClientRequest: Sendable {
         self.body = body
         self.chunkedUpload = chunkedUpload
         self.timeout = timeout
+        self.kind = kind
     }
 }
 

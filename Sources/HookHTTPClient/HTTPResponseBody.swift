@@ -72,10 +72,13 @@ final class StreamBuffer: Sendable {
     private let state = Mutex(State())
     /// Asks the curl thread to unpause the transfer; set before the first chunk arrives.
     let unpause: @Sendable () -> Void
+    /// Asks the curl thread to end the transfer (the consumer was cancelled).
+    let cancelTransfer: @Sendable () -> Void
 
-    init(highWaterBytes: Int, unpause: @escaping @Sendable () -> Void) {
+    init(highWaterBytes: Int, unpause: @escaping @Sendable () -> Void, cancel: @escaping @Sendable () -> Void = {}) {
         self.highWaterBytes = highWaterBytes
         self.unpause = unpause
+        self.cancelTransfer = cancel
     }
 
     var isFinished: Bool { self.state.withLock { $0.finished } }
@@ -87,6 +90,7 @@ final class StreamBuffer: Sendable {
         do {
             var accepted = true
             (waiter, chunk) = self.state.withLock { state -> (CheckedContinuation<[UInt8]?, any Error>?, [UInt8]) in
+                if state.finished { return (nil, []) }  // cancelled by the consumer: the bytes are dropped
                 if let waiter = state.waiter {
                     state.waiter = nil
                     return (waiter, Array(bytes))
@@ -110,15 +114,40 @@ final class StreamBuffer: Sendable {
     func finish(_ failure: HTTPClientError?) {
         let waiter = self.state.withLock { state -> CheckedContinuation<[UInt8]?, any Error>? in
             state.finished = true
-            state.failure = failure
+            state.failure = state.failure ?? failure  // a consumer's cancellation stays the outcome
             defer { state.waiter = nil }
             return state.waiter
         }
         if let failure { waiter?.resume(throwing: failure) } else { waiter?.resume(returning: nil) }
     }
 
-    /// Consumer: the next chunk, nil at the end, or the transfer's error.
+    /// Consumer: the next chunk, nil at the end, or the transfer's error. Cancelling the consumer's task
+    /// ends the transfer and fails this call with `.cancelled`, even while no byte is arriving.
     func next() async throws -> [UInt8]? {
+        try await withTaskCancellationHandler {
+            try await self.waitForChunk()
+        } onCancel: {
+            self.cancel()
+        }
+    }
+
+    /// The consumer was cancelled: fail the waiter (now, or at its next call) and end the transfer.
+    private func cancel() {
+        let waiter = self.state.withLock { state -> CheckedContinuation<[UInt8]?, any Error>? in
+            guard !state.finished else { return nil }
+            state.finished = true
+            state.failure = HTTPClientError(.cancelled, "the body's consumer was cancelled")
+            state.chunks.removeAll()
+            state.head = 0
+            state.bufferedBytes = 0
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(throwing: HTTPClientError(.cancelled, "the body's consumer was cancelled"))
+        self.cancelTransfer()
+    }
+
+    private func waitForChunk() async throws -> [UInt8]? {
         try await withCheckedThrowingContinuation { continuation in
             enum Outcome { case chunk([UInt8], unpause: Bool), end, fail(HTTPClientError), wait }
             let outcome: Outcome = self.state.withLock { state in

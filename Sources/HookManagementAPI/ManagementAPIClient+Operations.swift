@@ -87,7 +87,7 @@ extension ManagementAPIClient {
         let url = self.withPublisher(contentURI)
         return try await self.perform("blob") { token in
             let response = try await self.http.stream(
-                HTTPClientRequest(url: url, headers: ["Authorization": "Bearer \(token)", "Accept": "application/json"]),
+                HTTPClientRequest(url: url, headers: ["Authorization": "Bearer \(token)", "Accept": "application/json"], kind: .blob),
                 bufferBytes: bufferBytes)
             self.skew.observe(response.head.date)
             if response.status == 200 { return .done(response) }

@@ -7,7 +7,7 @@ extension AlertWebhookTransport {
     /// Posts `body`; returns on a 2xx that is not a throttle in disguise.
     func post(_ body: [UInt8]) async throws(TransportError) {
         let request = HTTPClientRequest(method: "POST", url: self.config.url.reveal(),
-                                        headers: ["Content-Type": "application/json"], body: body)
+                                        headers: ["Content-Type": "application/json"], body: body, kind: .sink)
         let response: HTTPClientResponse
         do {
             response = try await self.http.execute(request, maxBodyBytes: 64 << 10)

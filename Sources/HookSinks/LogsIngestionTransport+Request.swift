@@ -72,7 +72,7 @@ extension LogsIngestionTransport {
             "Content-Type": "application/json",
             "Content-Encoding": "gzip",
             "x-ms-client-request-id": UUID().uuidString.lowercased(),
-        ], body: body)
+        ], body: body, kind: .sink)
         do {
             return try await self.http.execute(request, maxBodyBytes: 64 << 10)
         } catch let error as HTTPClientError {

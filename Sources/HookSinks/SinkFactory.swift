@@ -1,3 +1,4 @@
+import Foundation
 import HookConfig
 import HookHTTPClient
 import HookEntraAuth
@@ -70,7 +71,9 @@ public enum SinkFactory {
             }
             let client: HTTPClient
             do {
-                client = try HTTPClient(configuration: .outbound(config?.api ?? APIConfig(), extraCAFile: caFile))
+                // The sink's own CA, and the same proxy settings as every other outbound call.
+                client = try HTTPClient(configuration: .outbound(config?.api ?? APIConfig(), extraCAFile: caFile,
+                                                                 environment: ProcessInfo.processInfo.environment))
             } catch {
                 throw SinkSetupError(sink: sink.name, message: "cannot start an HTTP client trusting \(caFile): \(error)")
             }

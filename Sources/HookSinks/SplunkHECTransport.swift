@@ -56,7 +56,7 @@ public final class SplunkHECTransport: BatchTransport {
     public func send(_ batches: [RecordBatch]) async throws(TransportError) {
         var ackIds: [Int] = []
         for body in self.events.bodies(batches) {
-            let request = HTTPClientRequest(method: "POST", url: self.eventURL, headers: self.headers, body: body)
+            let request = HTTPClientRequest(method: "POST", url: self.eventURL, headers: self.headers, body: body, kind: .sink)
             let response: HTTPClientResponse
             do {
                 response = try await self.http.execute(request, maxBodyBytes: 64 << 10)
@@ -81,7 +81,7 @@ public final class SplunkHECTransport: BatchTransport {
                                   headers: HTTPHeaders) async -> Result<[Int: Bool], TransportError> {
         let body = Array("{\"acks\":[\(ids.map(String.init).joined(separator: ","))]}".utf8)
         do {
-            let response = try await http.execute(HTTPClientRequest(method: "POST", url: url, headers: headers, body: body),
+            let response = try await http.execute(HTTPClientRequest(method: "POST", url: url, headers: headers, body: body, kind: .sink),
                                                   maxBodyBytes: 1 << 20)
             return SplunkHECResponse.acks(response)
         } catch {

@@ -12,13 +12,16 @@ struct StaticFetcher: BlobFetcher {
     func open(_ blob: LeasedBlob) async throws -> BlobChunks { BlobChunks.bytes(self.body, chunkSize: 7) }
 }
 
-/// A clock frozen at one time whose first `immediate` sleeps return at once; later ones last until cancelled.
+/// A clock frozen at one time whose first `immediate` sleeps return at once (after `gate`, if given); later
+/// ones last until cancelled.
 final class ScriptedClock: WorkerClock {
     let time: Date
     private let remaining: Mutex<Int>
-    init(_ time: Date, immediate: Int) {
+    private let gate: @Sendable () async -> Void
+    init(_ time: Date, immediate: Int, gate: @escaping @Sendable () async -> Void = {}) {
         self.time = time
         self.remaining = Mutex(immediate)
+        self.gate = gate
         (self.sleeps, self.sleepsContinuation) = AsyncStream.makeStream(of: Int.self)
     }
     func now() -> Date { self.time }
@@ -32,7 +35,10 @@ final class ScriptedClock: WorkerClock {
             return remaining > 0
         }
         self.sleepsContinuation.yield(1)
-        if immediate { return }
+        if immediate {
+            await self.gate()
+            return
+        }
         try await waitUntilCancelled()
     }
 }
@@ -87,14 +93,14 @@ final class ScriptedClock: WorkerClock {
         _ = try await ledger.record([self.notice("long", now: now)], source: .webhook, at: now)
         let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
         let sink = RecordingSink("siem", mode: .block)
-        let clock = ScriptedClock(now, immediate: 1)
+        // The renewal is due once the sink has the records (progress: a lease is renewed only while it is made).
+        let clock = ScriptedClock(now, immediate: 1) { try? await waitFor(1, of: sink.started) }
         let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
                                       metrics: ForwarderMetrics(registry: MetricsRegistry()),
                                       policy: ForwardingPolicy(leaseDuration: .seconds(300)), clock: clock, logger: quietLogger)
         let task = Task { await processor.process(blob) }
         // The second sleep starts after the first renewal was stored.
         try await waitFor(2, of: clock.sleeps)
-        try await waitFor(1, of: sink.started)
         // Without the renewal the 60-second lease would have expired by now + 120 s.
         #expect(try await ledger.lease(limit: 1, for: .seconds(60), now: now.addingTimeInterval(120)).isEmpty)
         task.cancel()
@@ -114,7 +120,8 @@ final class ScriptedClock: WorkerClock {
         // The first renewal is due at once and finds the lease gone.
         let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
                                       metrics: ForwarderMetrics(registry: MetricsRegistry()),
-                                      clock: ScriptedClock(now, immediate: 1), logger: quietLogger)
+                                      clock: ScriptedClock(now, immediate: 1) { try? await waitFor(1, of: sink.started) },
+                                      logger: quietLogger)
         guard case .abandoned = await processor.process(stale) else {
             Issue.record("expected the stale worker to abandon the blob")
             return

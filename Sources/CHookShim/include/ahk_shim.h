@@ -53,6 +53,11 @@ CURLcode ahk_curl_getinfo_double(CURL *handle, CURLINFO info, double *out);
 CURLcode ahk_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *out);
 CURLcode ahk_curl_getinfo_ptr(CURL *handle, CURLINFO info, void **out);
 CURLMcode ahk_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/// Installs a sockopt callback that sets TCP_USER_TIMEOUT to `milliseconds` on every new socket, so
+/// data a dead peer never acknowledges fails the connection (0 leaves the kernel default).
+CURLcode ahk_curl_set_tcp_user_timeout(CURL *handle, unsigned int milliseconds);
+/// The transfer's connection socket (CURLINFO_ACTIVESOCKET), or -1 when it has none any more.
+int ahk_curl_active_socket(CURL *handle);
 /// The CA bundle path libcurl was built with (CURLVERSION_NOW is a macro), or NULL.
 const char *ahk_curl_default_cainfo(void);
 
