@@ -23,7 +23,7 @@ public final class ChildProcess: @unchecked Sendable {
         self.process.standardError = stderrToStdout ? self.stdoutPipe : FileHandle.standardError
         self.process.standardInput = FileHandle.nullDevice
         self.reader = LineReader(fd: self.stdoutPipe.fileHandleForReading.fileDescriptor)
-        try self.process.run()
+        try ProcessLaunch.run(self.process)
     }
 
     public var pid: Int32 { self.process.processIdentifier }

@@ -64,7 +64,7 @@ func runBlocking(_ executable: String, _ arguments: [String], stdin: [UInt8]? = 
     process.standardError = err
     let input = Pipe()
     process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-    try process.run()
+    try ProcessLaunch.run(process)
     if let stdin {
         input.fileHandleForWriting.write(Data(stdin))
         try input.fileHandleForWriting.close()

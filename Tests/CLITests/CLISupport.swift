@@ -16,7 +16,7 @@ func runCLI(_ arguments: [String], environment: [String: String] = [:]) async th
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         // Read both pipes concurrently so a full stderr pipe cannot block the child.
         let errData = Mutexed(Data())
         let stderrRead = DispatchGroup()
