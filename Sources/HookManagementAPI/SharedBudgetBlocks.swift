@@ -11,7 +11,7 @@ public struct SharedBudgetBlocks: Sendable {
     /// A block counts until a window after this, so a longer validity costs capacity, a shorter one ledger writes.
     public static let validityFraction = 12
     /// Added to the window when counting, for the time between our count and Microsoft's (network, retries).
-    public static let latencyMargin: Duration = .seconds(1)
+    public static let latencyMargin: Duration = .seconds(2)
     /// The longest sleep before asking the ledger again.
     static let maxWait: Duration = .seconds(5)
 
