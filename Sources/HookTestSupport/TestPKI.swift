@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A throwaway certificate authority made with the `openssl` command for one test: a CA, a server
 /// certificate for `127.0.0.1`/`localhost`, and a client certificate, all PEM files in `directory`.
@@ -13,11 +14,41 @@ public struct TestPKI: Sendable {
 
     /// Creates the CA and both leaf certificates; `name` distinguishes several CAs in one test.
     /// The five `openssl` runs (three RSA key generations) block a thread of their own.
+    ///
+    /// Each `name` is generated once per test process and copied for every further test: fewer `openssl`
+    /// runs, and fewer of Foundation's `Process.run()` calls, which twice crashed the suite with a
+    /// segfault in `memcpy` while many threads were busy. Tests get their own copy, so none sees another's files.
     public init(in directory: URL, name: String = "ActivityHook Test CA") async throws {
         self.directory = directory
         let pki = self
-        try await onOwnThread { try pki.generate(name: name) }
+        try await onOwnThread { try pki.copyOrGenerate(name: name) }
     }
+
+    private static let files = ["ca.pem", "ca.key", "server.pem", "server.key", "client.pem", "client.key"]
+    private static let masters = Mutex<[String: URL]>([:])
+
+    private func copyOrGenerate(name: String) throws {
+        // Held while generating, so two tests asking for the same name at once make it only once.
+        try Self.masters.withLock { masters in
+            let master: URL
+            if let cached = masters[name] {
+                master = cached
+            } else {
+                master = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("activityhook-pki-\(getpid())-\(masters.count)")
+                try TestPKI(uncheckedDirectory: master).generate(name: name)
+                masters[name] = master
+            }
+            try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+            for file in Self.files {
+                let target = self.directory.appendingPathComponent(file)
+                try? FileManager.default.removeItem(at: target)
+                try FileManager.default.copyItem(at: master.appendingPathComponent(file), to: target)
+            }
+        }
+    }
+
+    private init(uncheckedDirectory: URL) { self.directory = uncheckedDirectory }
 
     private func generate(name: String) throws {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
