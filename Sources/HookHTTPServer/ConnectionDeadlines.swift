@@ -15,6 +15,10 @@ import Synchronization
 final class ConnectionDeadlines: Sendable {
     private struct Entry {
         let fd: Int32
+        /// The socket's identity (device, inode) when the connection started: before a shutdown the
+        /// descriptor must still name that socket. A second guard beside the "closed" ordering, which a
+        /// full test run once seemed to break (libmicrohttpd aborted on a listen socket shut down under it).
+        let identity: SocketIdentity?
         /// nil while the request's answer is being produced (no deadline then).
         var deadline: ContinuousClock.Instant?
     }
@@ -46,7 +50,8 @@ final class ConnectionDeadlines: Sendable {
     func started(_ connection: OpaquePointer, fd: Int32) {
         guard fd >= 0 else { return }
         let due = ContinuousClock.now + self.header
-        self.entries.withLock { $0[Self.key(connection)] = Entry(fd: fd, deadline: due) }
+        let identity = SocketIdentity(fd)
+        self.entries.withLock { $0[Self.key(connection)] = Entry(fd: fd, identity: identity, deadline: due) }
     }
 
     /// The connection is gone (libmicrohttpd is about to close its descriptor).
@@ -79,7 +84,9 @@ final class ConnectionDeadlines: Sendable {
                 var cut = 0
                 for (key, entry) in entries {
                     guard let deadline = entry.deadline, deadline <= now else { continue }
-                    Glibc.shutdown(entry.fd, Int32(SHUT_RDWR))
+                    if let identity = entry.identity, SocketIdentity(entry.fd) == identity {
+                        Glibc.shutdown(entry.fd, Int32(SHUT_RDWR))
+                    }
                     entries[key]?.deadline = nil  // once; libmicrohttpd's "closed" removes the entry
                     cut += 1
                 }
@@ -95,5 +102,18 @@ final class ConnectionDeadlines: Sendable {
         guard !self.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         self.wake.signal()
         self.finished.wait()
+    }
+}
+
+/// A socket's device and inode, read with `fstat`: equal only for the same open socket.
+struct SocketIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(_ fd: Int32) {
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK else { return nil }
+        self.device = UInt64(info.st_dev)
+        self.inode = UInt64(info.st_ino)
     }
 }
