@@ -128,27 +128,37 @@ final class CurlMultiLoop: @unchecked Sendable {
                 transfer.finish(HTTPClientError(.cancelled, "request cancelled (\(transfer.request.url))"))
                 continue
             }
-            guard let easy = self.pool.take() else {
+            guard let (easy, reused) = self.pool.take() else {
                 transfer.finish(HTTPClientError(.transfer, "curl_easy_init failed"))
                 continue
             }
-            transfer.attach(easy)
-            do {
-                try transfer.configure(self.configuration, caBlob: self.caBlob)
-                let rc = curl_multi_add_handle(self.multi, easy)
-                guard rc == CURLM_OK else {
-                    throw HTTPClientError(.transfer, "curl_multi_add_handle: \(String(cString: curl_multi_strerror(rc)))")
-                }
-                self.transfers[transfer.id] = transfer
-                self.handles[easy] = transfer.id
-            } catch {
-                if let easy = transfer.detach() { self.pool.give(easy) }
-                transfer.finish(error as? HTTPClientError ?? HTTPClientError(.transfer, "\(error)"))
-            }
+            self.start(transfer, on: easy, reused: reused)
         }
         if self.pendingHead == self.pending.count {
             self.pending.removeAll(keepingCapacity: true)
             self.pendingHead = 0
+        }
+    }
+
+    /// Configures `transfer` on `easy` and adds it to the multi handle; a reused handle that libcurl refuses
+    /// to configure is replaced by a new one (EasyHandlePool.fresh()).
+    private func start(_ transfer: CurlTransfer, on easy: UnsafeMutableRawPointer, reused: Bool) {
+        transfer.attach(easy)
+        do {
+            try transfer.configure(self.configuration, caBlob: self.caBlob)
+            let rc = curl_multi_add_handle(self.multi, easy)
+            guard rc == CURLM_OK else {
+                throw HTTPClientError(.transfer, "curl_multi_add_handle: \(String(cString: curl_multi_strerror(rc)))")
+            }
+            self.transfers[transfer.id] = transfer
+            self.handles[easy] = transfer.id
+        } catch {
+            if let easy = transfer.detach() { self.pool.discard(easy) }
+            if reused, let fresh = self.pool.fresh() {
+                self.start(transfer, on: fresh, reused: false)
+            } else {
+                transfer.finish(error as? HTTPClientError ?? HTTPClientError(.transfer, "\(error)"))
+            }
         }
     }
 
@@ -171,7 +181,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             let code = message.pointee.data.result
             if code == CURLE_OPERATION_TIMEDOUT { Self.shutDownConnection(of: easy) }
             let error = code == CURLE_OK ? nil : CurlResult.error(code, detail: transfer.errorText, url: transfer.request.url)
-            self.finish(transfer, error)
+            self.finish(transfer, error, completed: true)
         }
     }
 
@@ -182,17 +192,19 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// drops the connection; their blobs are retried on a new one. An HTTP/1.1 connection is already
     /// closed by curl, and then there is no active socket. docs/stalled-transfers.md.
     private static func shutDownConnection(of easy: UnsafeMutableRawPointer) {
-        let fd = ahk_curl_active_socket(easy)
-        if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        if let fd = ConnectionSocket.find(of: easy) { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    /// Removes the handle from the multi handle first, so no callback can fire afterwards.
-    private func finish(_ transfer: CurlTransfer, _ error: HTTPClientError?) {
+    /// Removes the handle from the multi handle first, so no callback can fire afterwards. Only the handle
+    /// of a transfer that libcurl completed (CURLMSG_DONE) goes back to the pool: one removed mid-transfer
+    /// (cancelled, shut down) keeps state that `curl_easy_reset` does not clear, and libcurl 7.88 then
+    /// refuses the next transfer's CURLOPT_BUFFERSIZE (seen with HTTP/2, tests/DeadConnectionTests).
+    private func finish(_ transfer: CurlTransfer, _ error: HTTPClientError?, completed: Bool = false) {
         self.transfers[transfer.id] = nil
         if let easy = transfer.detach() {
             curl_multi_remove_handle(self.multi, easy)
             self.handles[easy] = nil
-            self.pool.give(easy)
+            self.pool.give(easy, reusable: completed)
         }
         transfer.finish(error)
     }

@@ -109,6 +109,8 @@ extension CurlTransfer {
     private func configureHeaders() throws {
         // "Expect:" stops curl from waiting for 100-continue before large bodies (a wasted round trip).
         var lines = ["Expect:"]
+        curl_slist_free_all(self.headerList)  // a transfer configured again on a new handle starts afresh
+        self.headerList = nil
         if self.request.chunkedUpload { lines.append("Transfer-Encoding: chunked") }
         for (name, value) in self.request.headers {
             guard !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),

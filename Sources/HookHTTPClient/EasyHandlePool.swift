@@ -10,16 +10,26 @@ final class EasyHandlePool {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    /// A ready handle: an idle one, or a new one (nil only if libcurl cannot allocate).
-    func take() -> UnsafeMutableRawPointer? {
-        if let handle = self.idle.popLast() { return handle }
-        return curl_easy_init()
+    /// A ready handle: an idle one (`reused`), or a new one (nil only if libcurl cannot allocate).
+    func take() -> (handle: UnsafeMutableRawPointer, reused: Bool)? {
+        if let handle = self.idle.popLast() { return (handle, true) }
+        return curl_easy_init().map { ($0, false) }
     }
 
+    /// A new handle, never an idle one: for a transfer whose reused handle libcurl refused to configure.
+    ///
+    /// `curl_easy_reset` does not free a handle's receive buffer when its HTTP/2 stream ended while other
+    /// streams still used the connection (libcurl 7.88 `multi_done` returns early then), and libcurl
+    /// refuses CURLOPT_BUFFERSIZE on a handle that has one. tests: DeadConnectionTests.
+    func fresh() -> UnsafeMutableRawPointer? { curl_easy_init() }
+
+    /// Frees a handle outright.
+    func discard(_ handle: UnsafeMutableRawPointer) { curl_easy_cleanup(handle) }
+
     /// Returns a handle that is no longer in the multi handle; it is reset (every option cleared) or,
-    /// beyond `capacity` idle handles, freed.
-    func give(_ handle: UnsafeMutableRawPointer) {
-        guard self.idle.count < self.capacity else {
+    /// beyond `capacity` idle handles or when not `reusable` (its transfer was removed mid-way), freed.
+    func give(_ handle: UnsafeMutableRawPointer, reusable: Bool) {
+        guard reusable, self.idle.count < self.capacity else {
             curl_easy_cleanup(handle)
             return
         }

@@ -6,8 +6,10 @@ import Synchronization
 ///
 /// While `stalls` is above zero, a request whose bytes contain `marker` has only the first `keepBytes`
 /// bytes of its response relayed; after that nothing more is sent on that connection, which stays open
-/// until the client gives up. Every other byte is relayed unchanged. Blocking sockets, one thread per
-/// direction of each connection (never the cooperative pool).
+/// until the client gives up. Every other byte is relayed unchanged. ``freeze()`` makes every connection
+/// open at that moment go silent in both directions without closing, as a peer behind a dropped NAT
+/// mapping does; that works on encrypted (TLS, HTTP/2) traffic, where no marker can be seen. Blocking
+/// sockets, one thread per direction of each connection (never the cooperative pool).
 public final class StallingRelay: @unchecked Sendable {
     // Invariant: `listener` is set in init and only shut down in `close`; all mutable state is in `state`.
     public let port: UInt16
@@ -23,6 +25,7 @@ public final class StallingRelay: @unchecked Sendable {
         var stalled = 0
         var sockets: [Int32] = []
         var open = true
+        var connections: [Connection] = []
     }
 
     public init(upstreamPort: UInt16, marker: String, stalls: Int, keepBytes: Int = 1_024) throws {
@@ -55,6 +58,15 @@ public final class StallingRelay: @unchecked Sendable {
 
     /// Responses stalled so far.
     public var stalled: Int { self.state.withLock { $0.stalled } }
+
+    /// Connections accepted so far.
+    public var connections: Int { self.state.withLock { $0.connections.count } }
+
+    /// Silences every connection open now, both ways: nothing more is relayed on it, nothing is closed.
+    /// Connections accepted later are relayed normally.
+    public func freeze() {
+        for connection in self.state.withLock({ $0.connections }) { connection.frozen.withLock { $0 = true } }
+    }
 
     /// Waits (on a thread of its own) until `count` responses have stalled, or `seconds` passed; the count.
     public func waitForStalls(_ count: Int, within seconds: Double = 60) async -> Int {
@@ -99,9 +111,11 @@ public final class StallingRelay: @unchecked Sendable {
             let connected = upstream >= 0 && withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
             }
+            let connection = Connection()
             let registered = self.state.withLock { state -> Bool in
                 guard state.open, connected else { return false }
                 state.sockets += [client, upstream]
+                state.connections.append(connection)
                 return true
             }
             guard registered else {
@@ -109,7 +123,6 @@ public final class StallingRelay: @unchecked Sendable {
                 if upstream >= 0 { Glibc.close(upstream) }
                 continue
             }
-            let connection = Connection()
             Thread.detachNewThread { [self] in self.relayRequests(client: client, upstream: upstream, connection) }
             Thread.detachNewThread { [self] in self.relayResponses(upstream: upstream, client: client, connection) }
         }
@@ -118,6 +131,7 @@ public final class StallingRelay: @unchecked Sendable {
     /// Per connection: bytes of the current response still to relay before it stalls (nil: no stall).
     private final class Connection: Sendable {
         let budget = Mutex<Int?>(nil)
+        let frozen = Mutex(false)
     }
 
     /// Client → upstream; arms the stall when a request carries the marker. Owns closing both sockets.
@@ -127,6 +141,7 @@ public final class StallingRelay: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
+            if connection.frozen.withLock({ $0 }) { continue }  // read and dropped: a black hole
             let chunk = Array(buffer[..<n])
             if chunk.firstRange(of: self.marker) != nil {
                 let arm = self.state.withLock { state -> Bool in
@@ -152,6 +167,7 @@ public final class StallingRelay: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { recv(upstream, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
+            if connection.frozen.withLock({ $0 }) { return }  // silent from now on, as below
             let allowed = connection.budget.withLock { budget -> Int in
                 guard let left = budget else { return n }
                 budget = left - min(left, n)
