@@ -1,8 +1,9 @@
-internal import CCurl
-internal import CHookShim
-import Glibc
+import Foundation
 
-/// Finds the socket of a finished transfer's connection, so a stalled transfer can condemn it
+// No CCurl import here: with `internal import CCurl` in this file too, a release (whole-module) build of
+// Swift 6.x stopped finding the CURLE_* constants in HTTPClientError.swift.
+
+/// Finds the socket of a finished transfer's connection by its ports, so a stalled transfer can condemn it
 /// (docs/stalled-transfers.md).
 ///
 /// `CURLINFO_ACTIVESOCKET` answers only once libcurl has handed the connection back to its cache. A stream
@@ -13,14 +14,9 @@ import Glibc
 /// a descriptor reused for another socket cannot match). Runs on the curl thread only, and only after a
 /// timeout, so scanning `/proc/self/fd` costs nothing that matters.
 enum ConnectionSocket {
-    static func find(of easy: UnsafeMutableRawPointer) -> Int32? {
-        let active = ahk_curl_active_socket(easy)
-        if active >= 0 { return active }
-        var local = 0, remote = 0
-        guard ahk_curl_getinfo_long(easy, CURLINFO_LOCAL_PORT, &local) == CURLE_OK,
-              ahk_curl_getinfo_long(easy, CURLINFO_PRIMARY_PORT, &remote) == CURLE_OK,
-              local > 0, remote > 0, let directory = opendir("/proc/self/fd")
-        else { return nil }
+    /// The socket whose local port is `local` and whose peer's port is `remote`, or nil.
+    static func find(localPort local: Int, remotePort remote: Int) -> Int32? {
+        guard local > 0, remote > 0, let directory = opendir("/proc/self/fd") else { return nil }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

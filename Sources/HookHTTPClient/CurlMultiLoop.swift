@@ -192,7 +192,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// drops the connection; their blobs are retried on a new one. An HTTP/1.1 connection is already
     /// closed by curl, and then there is no active socket. docs/stalled-transfers.md.
     private static func shutDownConnection(of easy: UnsafeMutableRawPointer) {
-        if let fd = ConnectionSocket.find(of: easy) { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+        var fd = ahk_curl_active_socket(easy)
+        if fd < 0 {
+            // HTTP/2 with other streams still on the connection: see ConnectionSocket.
+            var local = 0, remote = 0
+            if ahk_curl_getinfo_long(easy, CURLINFO_LOCAL_PORT, &local) == CURLE_OK,
+               ahk_curl_getinfo_long(easy, CURLINFO_PRIMARY_PORT, &remote) == CURLE_OK {
+                fd = ConnectionSocket.find(localPort: local, remotePort: remote) ?? -1
+            }
+        }
+        if fd >= 0 { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
     /// Removes the handle from the multi handle first, so no callback can fire afterwards. Only the handle
