@@ -90,6 +90,12 @@ let package = Package(
         .target(name: "HookRecords", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
         // Prometheus text-format counters, gauges and histograms.
         .target(name: "HookMetrics", swiftSettings: swiftSettings),
+        // The durable local spool of records between the fetch stage and the sinks' delivery loops (issue 13).
+        .target(
+            name: "HookSpool",
+            dependencies: ["HookRecords", "HookCompression", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The durable work queue of content blobs (SQLite implementation + in-memory one for tests).
         .target(name: "HookLedger", dependencies: ["HookSQLite", "HookRecords"], swiftSettings: swiftSettings),
         .target(
@@ -229,6 +235,7 @@ let package = Package(
         .testTarget(name: "HookRetryTests", dependencies: ["HookRetry", "HookEntraAuth", "HookHTTPTypes"], swiftSettings: swiftSettings),
         .testTarget(name: "HookJSONTests", dependencies: ["HookJSON"], swiftSettings: swiftSettings),
         .testTarget(name: "HookRecordsTests", dependencies: ["HookRecords", "HookJSON", "HookTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HookSpoolTests", dependencies: ["HookSpool", "HookRecords", "HookTestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "HookLedgerTests", dependencies: ["HookLedger", "HookSQLite", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ReceiverTests",
