@@ -1,4 +1,5 @@
 import HookHTTPTypes
+import HookRecords
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

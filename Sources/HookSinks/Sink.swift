@@ -1,26 +1,6 @@
 import HookConfig
 import HookRecords
 
-/// Where a window of records came from: the blob that holds them in the ledger.
-public struct BlobSource: Sendable, Hashable {
-    /// Ledger id of the blob (per-sink progress is stored against it).
-    public var blobId: Int64
-    /// Tenant GUID, lowercase.
-    public var tenantId: String
-    /// Content type such as `Audit.General`.
-    public var contentType: String
-    /// Microsoft's `contentId` of the blob.
-    public var contentId: String
-
-    /// Creates a source.
-    public init(blobId: Int64, tenantId: String, contentType: String, contentId: String) {
-        self.blobId = blobId
-        self.tenantId = tenantId
-        self.contentType = contentType
-        self.contentId = contentId
-    }
-}
-
 /// Records of one blob on their way to one sink, in blob order; their bytes are the original ones.
 public struct RecordBatch: Sendable {
     /// The blob the records came from.

@@ -65,7 +65,7 @@ enum SpoolCodec {
                                  creationTimeText: createdText, operation: operation, workload: workload,
                                  organizationId: organization, userId: user)
         return SpoolEntry(sequence: sequence, appendedAt: Date(timeIntervalSince1970: Double(Int64(bitPattern: appended)) / 1000),
-                          origin: SpoolOrigin(blobId: Int64(bitPattern: blobId), tenantId: tenant, contentType: contentType,
+                          origin: BlobSource(blobId: Int64(bitPattern: blobId), tenantId: tenant, contentType: contentType,
                                               contentId: contentId),
                           record: record, frameBytes: frame.count)
     }

@@ -1,35 +1,15 @@
 import Foundation
 import HookRecords
 
-/// The blob a spooled record came from.
-public struct SpoolOrigin: Sendable, Hashable {
-    /// Ledger id of the blob.
-    public var blobId: Int64
-    /// Tenant GUID, lowercase.
-    public var tenantId: String
-    /// Content type such as `Audit.General`.
-    public var contentType: String
-    /// Microsoft's `contentId` of the blob.
-    public var contentId: String
-
-    /// Creates an origin.
-    public init(blobId: Int64, tenantId: String, contentType: String, contentId: String) {
-        self.blobId = blobId
-        self.tenantId = tenantId
-        self.contentType = contentType
-        self.contentId = contentId
-    }
-}
-
 /// One record to append: its original bytes and fields (``SplitRecord``) and the blob it came from.
 public struct SpoolRecord: Sendable {
     /// The blob.
-    public var origin: SpoolOrigin
+    public var origin: BlobSource
     /// The record, bytes never re-encoded.
     public var record: SplitRecord
 
     /// Creates a record to append.
-    public init(origin: SpoolOrigin, record: SplitRecord) {
+    public init(origin: BlobSource, record: SplitRecord) {
         self.origin = origin
         self.record = record
     }
@@ -42,7 +22,7 @@ public struct SpoolEntry: Sendable {
     /// When the entry was appended (for the age of the oldest unsent record).
     public var appendedAt: Date
     /// The blob.
-    public var origin: SpoolOrigin
+    public var origin: BlobSource
     /// The record.
     public var record: SplitRecord
     /// Bytes the entry takes in its segment (frame included).

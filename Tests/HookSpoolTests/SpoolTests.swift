@@ -9,7 +9,7 @@ let quiet = Logger(label: "spool-test", factory: { _ in SwiftLogNoOpLogHandler()
 
 func record(_ n: Int, blob: Int64 = 1, payload: Int = 40) -> SpoolRecord {
     let text = #"{"Id":"id-\#(n)","CreationTime":"2026-12-01T10:00:00","RecordType":28,"Operation":"Op\#(n)","pad":"\#(String(repeating: "x", count: payload))"}"#
-    return SpoolRecord(origin: SpoolOrigin(blobId: blob, tenantId: "t-1", contentType: "Audit.General", contentId: "c-\(blob)"),
+    return SpoolRecord(origin: BlobSource(blobId: blob, tenantId: "t-1", contentType: "Audit.General", contentId: "c-\(blob)"),
                        record: SplitRecord(bytes: Array(text.utf8), offset: n * 100, id: "id-\(n)", recordType: 28,
                                            creationTimeText: "2026-12-01T10:00:00", operation: "Op\(n)", workload: nil,
                                            organizationId: nil, userId: n % 2 == 0 ? "user@example.com" : nil))
