@@ -51,7 +51,7 @@ extension BlobProcessor {
                 window.append(record)
                 windowBytes += record.bytes.count
                 if window.count >= self.policy.windowRecords || windowBytes >= self.policy.windowBytes {
-                    try await progress.inSinks { try await self.deliverWindow(window, source: source, run: &run, labels: labels) }
+                    try await progress.inSinks { try await self.deliverWindow(window, blob: blob, source: source, run: &run, labels: labels) }
                     window.removeAll(keepingCapacity: true)
                     windowBytes = 0
                     // Every remaining sink failed: reading on would only claim records nobody gets now.
@@ -62,38 +62,79 @@ extension BlobProcessor {
         try splitter.finish()
         self.metrics.fetched.increment(labels)
         if !window.isEmpty {
-            try await progress.inSinks { try await self.deliverWindow(window, source: source, run: &run, labels: labels) }
+            try await progress.inSinks { try await self.deliverWindow(window, blob: blob, source: source, run: &run, labels: labels) }
         }
         return run
     }
 
     /// Claims the window's Ids, drops duplicates, routes and delivers to every pending sink concurrently.
-    func deliverWindow(_ window: [SplitRecord], source: BlobSource, run: inout DeliveryRun, labels: [String: String]) async throws {
+    ///
+    /// Two passes (WindowClaims): the records this blob owns go out first and the window's claims are then
+    /// recorded as past the point of no return; only after that does it wait for the records another blob
+    /// was still sending, and send those that this owner did not settle.
+    func deliverWindow(_ window: [SplitRecord], blob: LeasedBlob, source: BlobSource, run: inout DeliveryRun,
+                       labels: [String: String]) async throws {
+        guard let first = window.first, let last = window.last else { return }
         run.records += window.count
-        let duplicate: [Bool]
+        let identified = window.indices.filter { window[$0].id != nil }
+        let claims = identified.map { RecordClaim(id: window[$0].id!, created: window[$0].creationTime) }
+        let claimer = WindowClaims(ledger: self.ledger)
+        let clock = self.clock
+        var verdict = [ClaimVerdict?](repeating: nil, count: window.count)  // nil: no Id, never suppressed
         do {
-            let claims = window.compactMap { record in record.id.map { RecordClaim(id: $0, created: record.creationTime) } }
-            duplicate = try await self.ledger.claimRecords(claims, blobId: source.blobId, now: self.clock.now())
+            for (index, answer) in zip(identified, try await claimer.claim(claims, blobId: source.blobId, now: clock.now())) {
+                verdict[index] = answer
+            }
         } catch {
             throw LedgerFailure(description: "cannot claim record ids: \(error)")
         }
-        var fresh: [SplitRecord] = []
-        fresh.reserveCapacity(window.count)
-        var index = 0
-        for record in window {
-            if record.id != nil {
-                defer { index += 1 }
-                // Records without an Id are never suppressed: nothing proves they were seen.
-                if duplicate[index] { continue }
-                if let id = record.id, run.seenInBlob.count < DeliveryRun.maxTrackedIds, !run.seenInBlob.insert(id) { continue }
-            }
-            fresh.append(record)
+        var sent = 0
+        let own = self.select(window, &run) { verdict[$0] == nil || verdict[$0] == .fresh }
+        sent += own.count
+        let failuresBefore = run.failures.count
+        try await self.send(own, source: source, run: &run, labels: labels)
+        // Only a window every pending sink accepted is past the point of no return; while a sink still lacks it,
+        // this blob's claims suppress no other blob's copy (a dead blob would otherwise take them with it).
+        if run.failures.count == failuresBefore {
+            guard try await self.ledger.recordSpoolProgress(blob, offset: first.offset) else { throw LeaseLost() }
         }
-        let dropped = window.count - fresh.count
+        let waiting = identified.indices.filter { verdict[identified[$0]] == .ownerInFlight }
+        if !waiting.isEmpty {
+            let duplicate: [Bool]
+            do {
+                duplicate = try await claimer.resolve(waiting.map { claims[$0] }, blobId: source.blobId, now: { clock.now() })
+            } catch {
+                throw LedgerFailure(description: "cannot claim record ids: \(error)")
+            }
+            let settled = Set(zip(waiting, duplicate).filter { !$0.1 }.map { identified[$0.0] })
+            let late = self.select(window, &run) { settled.contains($0) }
+            sent += late.count
+            try await self.send(late, source: source, run: &run, labels: labels)
+        }
+        let dropped = window.count - sent
         if dropped > 0 {
             run.duplicates += dropped
             self.metrics.duplicates.increment(labels, by: Double(dropped))
         }
+        if run.failures.count == failuresBefore {
+            guard try await self.ledger.recordSpoolProgress(blob, offset: last.offset + 1) else { throw LeaseLost() }
+        }
+    }
+
+    /// The records at the indices `keep` accepts, minus Ids already met in this blob.
+    private func select(_ window: [SplitRecord], _ run: inout DeliveryRun, keep: (Int) -> Bool) -> [SplitRecord] {
+        var chosen: [SplitRecord] = []
+        for index in window.indices where keep(index) {
+            let record = window[index]
+            if let id = record.id, run.seenInBlob.count < DeliveryRun.maxTrackedIds, !run.seenInBlob.insert(id) { continue }
+            chosen.append(record)
+        }
+        return chosen
+    }
+
+    /// Routes `fresh` by each pending sink's filter and delivers to all of them concurrently.
+    private func send(_ fresh: [SplitRecord], source: BlobSource, run: inout DeliveryRun, labels: [String: String]) async throws {
+        guard !fresh.isEmpty else { return }
         let contentType = ContentType(caseInsensitive: source.contentType)
         let routed = run.pending.map { sink in
             (sink, fresh.filter { Self.accepts(sink.filter, $0, tenantId: source.tenantId, contentType: contentType) })

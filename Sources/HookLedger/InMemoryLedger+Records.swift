@@ -3,18 +3,35 @@ import Synchronization
 
 /// Record claims, parse failures, lease renewal, replay and per-sink backlog (issue 6), in memory.
 extension InMemoryLedger {
-    public func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool] {
+    public func claimForSpool(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [ClaimVerdict] {
         try self.checkWrites()
-        return self.claims.withLock { claims in
+        let owners = self.rows.withLock { state in
+            Dictionary(state.byKey.values.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        var claimedNew = false
+        let verdicts = self.claims.withLock { claims in
             var seen = Set<BucketedClaimKey>()
-            return records.map { record in
+            return records.map { record -> ClaimVerdict in
                 let key = BucketedClaimKey(bucket: record.bucket(now: now), key: RecordClaimKey(record.id))
-                guard seen.insert(key).inserted else { return true }
-                if let owner = claims[key] { return owner != blobId }
+                guard seen.insert(key).inserted else { return .duplicate }
+                if let owner = claims[key] {
+                    guard owner != blobId else { return .fresh }
+                    // Issue 13 §4, the rules of SQLiteLedger.commitClaims.
+                    guard let row = owners[owner] else { return .fresh }
+                    if row.state == .spooled || row.state == .done || !row.claimsAhead { return .duplicate }
+                    return row.state == .leased ? .ownerInFlight : .fresh
+                }
                 claims[key] = blobId
-                return false
+                claimedNew = true
+                return .fresh
             }
         }
+        if claimedNew {
+            self.rows.withLock { state in
+                if let key = state.byKey.first(where: { $0.value.id == blobId })?.key { state.byKey[key]!.claimsAhead = true }
+            }
+        }
+        return verdicts
     }
 
     public func pruneRecordClaims(before: Date) async throws -> Int {
@@ -97,12 +114,14 @@ extension InMemoryLedger {
         row.lastError = nil
         row.leaseExpires = nil
         row.nextAttempt = now
+        row.spoolOffset = 0
+        row.spoolLast = nil
         if forgetSinks { row.sinks = [] }
     }
 
     public func sinkBacklog(sinks: [String]) async throws -> [String: Int] {
         self.rows.withLock { state in
-            let pending = state.byKey.values.filter { [.queued, .leased, .retry].contains($0.state) }
+            let pending = state.byKey.values.filter { [.queued, .leased, .retry, .spooled].contains($0.state) }
             return Dictionary(uniqueKeysWithValues: sinks.map { sink in (sink, pending.filter { !$0.sinks.contains(sink) }.count) })
         }
     }

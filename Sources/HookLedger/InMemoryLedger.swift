@@ -15,6 +15,9 @@ public final class InMemoryLedger: Ledger {
         var lastError: String?
         var sinks: Set<String> = []
         var parseFailures = 0
+        var spoolOffset = 0
+        var spoolLast: UInt64?
+        var claimsAhead = false
     }
 
     let rows = Mutex<(byKey: [String: Row], nextID: Int64)>(([:], 1))
@@ -24,6 +27,8 @@ public final class InMemoryLedger: Ledger {
     let grants = Mutex<[String: [(until: Int64, calls: Int)]]>([:])
     /// Backfill jobs and the blobs each found (``BackfillJobStore``).
     let jobs = Mutex<(byId: [Int64: InMemoryBackfillJob], nextID: Int64)>(([:], 1))
+    /// Sink cursors (``DeliveryLedger``).
+    let cursors = Mutex<[String: SinkCursor]>([:])
     /// When set, every write fails with this error (to test the receiver's 503 path).
     public let failWrites = Mutex<LedgerError?>(nil)
 
@@ -85,7 +90,8 @@ public final class InMemoryLedger: Ledger {
                 state.byKey[key]!.state = .leased
                 state.byKey[key]!.attempts += 1
                 state.byKey[key]!.leaseExpires = until
-                return LeasedBlob(id: row.id, notice: row.notice, attempt: row.attempts + 1, leaseExpiresAt: until)
+                return LeasedBlob(id: row.id, notice: row.notice, attempt: row.attempts + 1, leaseExpiresAt: until,
+                                  spoolOffset: row.spoolOffset)
             }
         }
     }
@@ -117,13 +123,11 @@ public final class InMemoryLedger: Ledger {
             row.state = .dead
             row.lastError = reason
         }
-        if killed { self.releaseClaims(blobId: blob.id) }
         return killed
     }
 
     public func expire(_ blob: LeasedBlob) async throws -> Bool {
         let expired = try self.finish(blob) { $0.state = .expired }
-        if expired { self.releaseClaims(blobId: blob.id) }
         return expired
     }
 

@@ -11,7 +11,7 @@ import Foundation
 /// - a notice for a known (tenant, contentId) never creates a second blob and never changes its state;
 /// - `record` returns only after the notices are durable (committed);
 /// - a lease that expired returns its blob to the queue; the stale holder's `complete`/`fail` are ignored.
-public protocol Ledger: Sendable {
+public protocol Ledger: DeliveryLedger {
     /// Records notices durably (one commit for the batch) and calls `completion` with what was new, only
     /// after the commit. `completion` may run on the ledger's own thread: it must hand off, not block.
     func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date,
@@ -56,12 +56,15 @@ public protocol Ledger: Sendable {
 
     // MARK: Forwarding (issue 6; see Ledger+Records.swift for the rules)
 
-    /// Claims `records` for `blobId` in one transaction; per record, true when it is a duplicate: already
-    /// claimed by **another** blob, or repeated earlier in `records`. Records this blob claimed before (a retry,
-    /// a restart after a crash) are not duplicates, so the blob re-sends them to the sinks that had not accepted
-    /// it. A record is identified by its Id and its CreationTime (copies of one record carry both); one without
-    /// a CreationTime is filed under `now`.
-    func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool]
+    /// Claims `records` for `blobId` in one transaction and returns a verdict per record. A record is a
+    /// `duplicate` when it repeats earlier in `records`, or when **another** blob claimed it and that blob's
+    /// copy is durably in the spool: the owner is spooled or done, or has spooled every window it claimed
+    /// (no claims ahead of its spool progress). An owner whose claimed window is still on its way to the spool
+    /// is `ownerInFlight`; a crashed or failed owner with claims ahead suppresses nothing (`fresh`). Records
+    /// this blob claimed before (a retry, a restart) are `fresh`. Claiming new records puts this blob's claims
+    /// ahead of its spool progress until ``DeliveryLedger/recordSpoolProgress(_:offset:)``. A record is
+    /// identified by its Id and its CreationTime; one without a CreationTime is filed under `now`.
+    func claimForSpool(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [ClaimVerdict]
 
     /// Deletes the claims of records created before `before` (the seen-set stays bounded); returns how many.
     func pruneRecordClaims(before: Date) async throws -> Int
@@ -100,7 +103,24 @@ extension Ledger {
     }
 }
 
+/// What a claim found for one record (issue 13 §4, docs/spool.md).
+public enum ClaimVerdict: Sendable, Equatable {
+    /// New, or this blob's own: spool it.
+    case fresh
+    /// Another blob's copy is durably in the spool (or the record repeats within the call): drop it.
+    case duplicate
+    /// Another blob claimed it and is spooling that window right now: ask again in a moment. If it is still
+    /// in flight after the caller's patience, spool it (a possible duplicate, never a loss).
+    case ownerInFlight
+}
+
 extension Ledger {
+    /// Claims records and answers, per record, whether it is a duplicate: only when another blob's copy is
+    /// durably in the spool (an owner in flight counts as not a duplicate). See ``claimForSpool(_:blobId:now:)``.
+    public func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool] {
+        try await self.claimForSpool(records, blobId: blobId, now: now).map { $0 == .duplicate }
+    }
+
     /// Claims records known only by their Ids (filed under `now`); see ``claimRecords(_:blobId:now:)-(RecordClaim)``.
     public func claimRecords(_ ids: [String], blobId: Int64, now: Date) async throws -> [Bool] {
         try await self.claimRecords(ids.map { RecordClaim(id: $0, created: nil) }, blobId: blobId, now: now)

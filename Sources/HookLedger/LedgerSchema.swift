@@ -63,6 +63,7 @@ enum LedgerSchema {
         LedgerSchema.recordClaims,
         LedgerSchema.recentClaims,
         LedgerSchema.budgetAndBackfillJobs,
+        LedgerSchema.spoolAndCursors,
     ]
 }
 

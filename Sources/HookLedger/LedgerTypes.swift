@@ -5,10 +5,11 @@ public enum DiscoverySource: String, Sendable, CaseIterable {
     case webhook, poll, backfill
 }
 
-/// Where a blob is in its life: `queued → leased → done`, or `retry` (with a due time), `dead` (with a
+/// Where a blob is in its life: `queued → leased → spooled → done` (spooled: every record is in the local spool,
+/// waiting for the sinks; done: every sink accepted it), or `retry` (with a due time), `dead` (with a
 /// reason), or `expired` (its content expired before it was forwarded).
 public enum BlobState: String, Sendable, CaseIterable {
-    case queued, leased, retry, done, dead, expired
+    case queued, leased, retry, spooled, done, dead, expired
 }
 
 /// One content blob as announced by a notification or listed by `/subscriptions/content`.
@@ -59,12 +60,16 @@ public struct LeasedBlob: Sendable, Hashable {
     public var notice: BlobNotice
     public var attempt: Int
     public var leaseExpiresAt: Date
+    /// Records before this byte offset of the content are already durable in the spool (an earlier
+    /// attempt got that far): this attempt skips them.
+    public var spoolOffset: Int
 
-    public init(id: Int64, notice: BlobNotice, attempt: Int, leaseExpiresAt: Date) {
+    public init(id: Int64, notice: BlobNotice, attempt: Int, leaseExpiresAt: Date, spoolOffset: Int = 0) {
         self.id = id
         self.notice = notice
         self.attempt = attempt
         self.leaseExpiresAt = leaseExpiresAt
+        self.spoolOffset = spoolOffset
     }
 }
 

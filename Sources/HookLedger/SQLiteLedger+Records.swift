@@ -4,7 +4,7 @@ import HookSQLite
 
 /// Record claims, parse failures, lease renewal, replay and per-sink backlog (issue 6) on SQLite.
 extension SQLiteLedger {
-    public func claimRecords(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [Bool] {
+    public func claimForSpool(_ records: [RecordClaim], blobId: Int64, now: Date) async throws -> [ClaimVerdict] {
         guard !records.isEmpty else { return [] }
         return try await self.claimer.submit([ClaimRequest(claims: records, blobId: blobId, now: now)])
     }
@@ -22,14 +22,37 @@ extension SQLiteLedger {
     /// Not fsynced on its own (`relaxedTransaction`): a claim lost to a power cut can only let a duplicate
     /// through, never lose a record (the blob re-claims its Ids when retried), and the next synced commit
     /// (a notification, a blob's sink acceptance) makes it durable before anything depends on it.
-    static func commitClaims(_ batches: [GroupCommit<ClaimRequest, [Bool]>.Batch], _ connection: SQLiteConnection,
-                             _ recent: RecentClaims) throws -> [[Bool]] {
+    static func commitClaims(_ batches: [GroupCommit<ClaimRequest, [ClaimVerdict]>.Batch], _ connection: SQLiteConnection,
+                             _ recent: RecentClaims) throws -> [[ClaimVerdict]] {
         try recent.loadIfNeeded(connection)
         var change = RecentClaims.Change(nextId: recent.nextId)
         let answers = try connection.relaxedTransaction {
             // The statements once per group, not per record.
             let append = try connection.prepare("INSERT INTO recent_claims (id, bucket, record_id, blob_id) VALUES (?, ?, ?, ?)")
             let owner = try connection.prepare("SELECT blob_id FROM record_claims WHERE bucket = ? AND record_id = ?")
+            let ownerState = try connection.prepare("SELECT state, claims_ahead FROM blobs WHERE id = ?")
+            // Issue 13 §4: another blob's claim suppresses a copy only when that blob's copy is durably in the
+            // spool, so no record is ever dropped for a copy that never reached it (see Ledger.claimForSpool).
+            var owners: [Int64: ClaimVerdict] = [:]
+            func verdict(owner blob: Int64) throws -> ClaimVerdict {
+                if let known = owners[blob] { return known }
+                try ownerState.bind([.integer(blob)])
+                var answer = ClaimVerdict.fresh
+                if try ownerState.step() {
+                    let state = ownerState.text(at: 0)
+                    let ahead = ownerState.int64(at: 1) != 0
+                    if state == BlobState.spooled.rawValue || state == BlobState.done.rawValue || !ahead {
+                        answer = .duplicate
+                    } else if state == BlobState.leased.rawValue {
+                        answer = .ownerInFlight
+                    }
+                }
+                ownerState.reset()
+                owners[blob] = answer
+                return answer
+            }
+            let ahead = try connection.prepare("UPDATE blobs SET claims_ahead = 1 WHERE id = ? AND claims_ahead = 0")
+            var claimedAhead = Set<Int64>()
             let requests = batches.flatMap(\.items)
             var entries: [(key: BucketedClaimKey, request: Int, index: Int)] = []
             entries.reserveCapacity(requests.reduce(0) { $0 + $1.claims.count })
@@ -40,11 +63,11 @@ extension SQLiteLedger {
             }
             // Keys in sorted order, so the look-ups in record_claims walk neighbouring B-tree pages.
             entries.sort { ($0.key, $0.request, $0.index) < ($1.key, $1.request, $1.index) }
-            var duplicate = requests.map { [Bool](repeating: false, count: $0.claims.count) }
+            var duplicate = requests.map { [ClaimVerdict](repeating: .fresh, count: $0.claims.count) }
             for (position, entry) in entries.enumerated() {
                 // The same record twice in one window: the later one is a duplicate whoever owns the claim.
                 if position > 0, entries[position - 1].key == entry.key, entries[position - 1].request == entry.request {
-                    duplicate[entry.request][entry.index] = true
+                    duplicate[entry.request][entry.index] = .duplicate
                     continue
                 }
                 let blobId = requests[entry.request].blobId
@@ -61,13 +84,19 @@ extension SQLiteLedger {
                         try append.run()
                         change.added[entry.key] = blobId
                         change.nextId += 1
+                        if claimedAhead.insert(blobId).inserted {
+                            try ahead.bind([.integer(blobId)])
+                            try ahead.run()
+                        }
+                        // Its claims are ahead of its spool now, older ones included (conservative: ask again).
+                        owners[blobId] = .ownerInFlight
                         continue
                     }
                 }
-                duplicate[entry.request][entry.index] = claimedBy != blobId
+                if let claimedBy, claimedBy != blobId { duplicate[entry.request][entry.index] = try verdict(owner: claimedBy) }
             }
             try recent.planMerge(&change, connection)
-            // Each caller's answer: its requests' flags, in order (`claimRecords` submits one per call).
+            // Each caller's answer: its requests' verdicts, in order (`claimForSpool` submits one per call).
             var next = 0
             return batches.map { batch in
                 defer { next += batch.items.count }
@@ -141,7 +170,7 @@ extension SQLiteLedger {
 
     static let requeueAssignments = """
         state = 'queued', attempts = 0, parse_failures = 0, last_error = NULL, dead_reason = NULL,
-        lease_expires_at = NULL, done_at = NULL, next_attempt_at = ?1
+        lease_expires_at = NULL, done_at = NULL, next_attempt_at = ?1, spool_offset = 0, spool_last = NULL
         """
 
     public func replayDead(now: Date) async throws -> Int {
@@ -184,7 +213,7 @@ extension SQLiteLedger {
             try connection.transaction(.deferred) {
                 try sinks.reduce(into: [String: Int]()) { backlog, sink in
                     backlog[sink] = Int(try connection.scalar("""
-                        SELECT COUNT(*) FROM blobs b WHERE b.state IN ('queued', 'leased', 'retry')
+                        SELECT COUNT(*) FROM blobs b WHERE b.state IN ('queued', 'leased', 'retry', 'spooled')
                         AND NOT EXISTS (SELECT 1 FROM blob_sinks s WHERE s.blob_id = b.id AND s.sink = ?)
                         """, [.text(sink)])?.int64 ?? 0)
                 }

@@ -13,7 +13,7 @@ extension SQLiteLedger {
                 // Fair: ROW_NUMBER per tenant interleaves tenants; within a tenant, oldest contentCreated first.
                 let rows = try connection.query("""
                     SELECT id, tenant_id, client_id, content_type, content_id, content_uri, content_created,
-                           content_expiration, attempts
+                           content_expiration, attempts, spool_offset
                     FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY content_created, id) AS turn
                           FROM blobs
                           WHERE state IN ('queued', 'retry', 'leased') AND next_attempt_at <= ?1)
@@ -31,7 +31,8 @@ extension SQLiteLedger {
                         contentId: row[4].textValue ?? "", contentUri: row[5].textValue ?? "",
                         contentCreated: Date(epochMilliseconds: row[6].intValue ?? 0),
                         contentExpiration: Date(epochMilliseconds: row[7].intValue ?? 0))
-                    return LeasedBlob(id: id, notice: notice, attempt: attempt, leaseExpiresAt: Date(epochMilliseconds: until))
+                    return LeasedBlob(id: id, notice: notice, attempt: attempt, leaseExpiresAt: Date(epochMilliseconds: until),
+                                      spoolOffset: Int(row[9].intValue ?? 0))
                 }
             }
         }
@@ -47,12 +48,13 @@ extension SQLiteLedger {
     }
 
     public func kill(_ blob: LeasedBlob, reason: String) async throws -> Bool {
-        try await self.finish(blob, "state = 'dead', dead_reason = ?, lease_expires_at = NULL", [.text(String(reason.prefix(2000)))],
-                              releasingClaims: true)
+        // Its claims stay (issue 13 §4): those of records it spooled keep suppressing copies, and with claims
+        // ahead of its spool progress it suppresses nothing anyway (claimForSpool).
+        try await self.finish(blob, "state = 'dead', dead_reason = ?, lease_expires_at = NULL", [.text(String(reason.prefix(2000)))])
     }
 
     public func expire(_ blob: LeasedBlob) async throws -> Bool {
-        try await self.finish(blob, "state = 'expired', lease_expires_at = NULL", [], releasingClaims: true)
+        try await self.finish(blob, "state = 'expired', lease_expires_at = NULL", [])
     }
 
     public func release(_ blob: LeasedBlob) async throws {

@@ -13,7 +13,7 @@ public final class SQLiteLedger: Ledger {
     let reader: SQLiteDatabase?
     private let recorder: GroupCommit<RecordRequest, RecordOutcome>
     /// The forwarder's record claims, from every busy worker at once (see ``commitClaims(_:_:)``).
-    let claimer: GroupCommit<ClaimRequest, [Bool]>
+    let claimer: GroupCommit<ClaimRequest, [ClaimVerdict]>
     /// The newest claims, in memory and appended on disk, merged into `record_claims` in key order.
     let recent: RecentClaims
     /// Rung whenever a commit added new blobs (or a replay re-queued some), so idle workers in this

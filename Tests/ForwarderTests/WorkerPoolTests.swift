@@ -79,6 +79,7 @@ import Testing
         _ = try await ledger.claimRecords([RecordClaim(id: "old-1", created: old), RecordClaim(id: "old-2", created: old)],
                                           blobId: blobs[0].id, now: now)
         _ = try await ledger.claimRecords([RecordClaim(id: "young", created: young)], blobId: blobs[1].id, now: now)
+        _ = try await ledger.recordSpoolProgress(blobs[1], offset: 1)
         for blob in blobs { try await ledger.release(blob) }
 
         // The pool prunes before its first lease; the blobs then fail to fetch (port 9 is closed), which is

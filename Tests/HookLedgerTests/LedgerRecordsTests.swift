@@ -16,19 +16,31 @@ struct LedgerRecordsTests {
         return leased
     }
 
-    @Test("a claim is a duplicate only for another blob or a repeat in the same call; GUIDs ignore case",
+    /// Claims `ids` for `blob` and records its window as spooled (the fetch stage's order).
+    @discardableResult
+    func claimAndSpool(_ ledger: any Ledger, _ ids: [String], _ blob: LeasedBlob, now: Date = t0) async throws -> [Bool] {
+        let duplicate = try await ledger.claimRecords(ids, blobId: blob.id, now: now)
+        #expect(try await ledger.recordSpoolProgress(blob, offset: 1))
+        return duplicate
+    }
+
+    @Test("a claim is a duplicate only for another blob whose copy is spooled, or a repeat in the same call; GUIDs ignore case",
           arguments: LedgerKind.allCases)
     func claims(kind: LedgerKind) async throws {
         try await kind.withLedger { ledger in
             let blobs = try await self.leaseAll(ledger, ["one", "two"])
-            #expect(try await ledger.claimRecords(["a", "b", Self.guid], blobId: blobs[0].id, now: t0) == [false, false, false])
+            #expect(try await ledger.claimForSpool(["a", "b", Self.guid].map { RecordClaim(id: $0, created: nil) }, blobId: blobs[0].id, now: t0)
+                    == [.fresh, .fresh, .fresh])
+            // Before the owner's window is in the spool, its claims suppress nothing yet: ask again.
+            #expect(try await ledger.claimForSpool([RecordClaim(id: "b", created: nil)], blobId: blobs[1].id, now: t0) == [.ownerInFlight])
+            #expect(try await ledger.recordSpoolProgress(blobs[0], offset: 1))
             #expect(try await ledger.claimRecords(["b", Self.guid.lowercased(), "c", "c"], blobId: blobs[1].id, now: t0)
                     == [true, true, false, true])
             // The owner re-claiming (a retry after a crash) is not a duplicate.
             #expect(try await ledger.claimRecords(["a", "b", Self.guid], blobId: blobs[0].id, now: t0) == [false, false, false])
             // A non-GUID id that merely looks like text of the GUID is a different key.
             #expect(try await ledger.claimRecords(["{\(Self.guid)}"], blobId: blobs[1].id, now: t0) == [false])
-            #expect(try await ledger.claimRecords([], blobId: blobs[1].id, now: t0) == [])
+            #expect(try await ledger.claimRecords([String](), blobId: blobs[1].id, now: t0) == [])
         }
     }
 
@@ -43,11 +55,31 @@ struct LedgerRecordsTests {
             let windows = blobs.flatMap { blob in
                 (0..<4).map { _ in (blob.id, (0..<250).map { _ in "id-\(Int.random(in: 0..<1_500, using: &generator))" }) }
             }
-            let results = try await withThrowingTaskGroup(of: (Int64, [String], [Bool]).self) { group in
-                for (blobId, ids) in windows {
-                    group.addTask { (blobId, ids, try await ledger.claimRecords(ids, blobId: blobId, now: t0)) }
+            // One task per blob, its windows in order as a worker does: claim, spool (recorded), and ask again
+            // for the records whose owner is still spooling them.
+            let results = try await withThrowingTaskGroup(of: [(Int64, [String], [Bool])].self) { group in
+                for blob in blobs {
+                    let mine = windows.filter { $0.0 == blob.id }
+                    group.addTask {
+                        var answers: [(Int64, [String], [Bool])] = []
+                        for (blobId, ids) in mine {
+                            let claims = ids.map { RecordClaim(id: $0, created: nil) }
+                            var verdicts = try await ledger.claimForSpool(claims, blobId: blobId, now: t0)
+                            #expect(try await ledger.recordSpoolProgress(blob, offset: 1))
+                            var rounds = 0
+                            while verdicts.contains(.ownerInFlight), rounds < 100_000 {
+                                rounds += 1
+                                await Task.yield()
+                                let again = verdicts.indices.filter { verdicts[$0] == .ownerInFlight }
+                                let answers = try await ledger.claimForSpool(again.map { claims[$0] }, blobId: blobId, now: t0)
+                                for (index, verdict) in zip(again, answers) { verdicts[index] = verdict }
+                            }
+                            answers.append((blobId, ids, verdicts.map { $0 == .duplicate }))
+                        }
+                        return answers
+                    }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
+                return try await group.reduce(into: []) { $0 += $1 }
             }
             var owners: [String: Set<Int64>] = [:]
             for (blobId, ids, duplicate) in results {
@@ -68,17 +100,21 @@ struct LedgerRecordsTests {
         }
     }
 
-    @Test("a dead or expired blob releases its claims, so a later blob with the same record delivers it",
+    @Test("a dead or expired blob keeps the claims of records it spooled; one that died with claims ahead suppresses nothing",
           arguments: LedgerKind.allCases)
-    func deadReleasesClaims(kind: LedgerKind) async throws {
+    func deadKeepsSpooledClaims(kind: LedgerKind) async throws {
         try await kind.withLedger { ledger in
-            let blobs = try await self.leaseAll(ledger, ["dead", "expired", "later"])
-            _ = try await ledger.claimRecords(["x"], blobId: blobs[0].id, now: t0)
-            _ = try await ledger.claimRecords(["y"], blobId: blobs[1].id, now: t0)
-            #expect(try await ledger.claimRecords(["x", "y"], blobId: blobs[2].id, now: t0) == [true, true])
+            let blobs = try await self.leaseAll(ledger, ["dead", "expired", "later", "torn"])
+            try await self.claimAndSpool(ledger, ["x"], blobs[0])
+            try await self.claimAndSpool(ledger, ["y"], blobs[1])
             #expect(try await ledger.kill(blobs[0], reason: "AF20051: expired"))
             #expect(try await ledger.expire(blobs[1]))
-            #expect(try await ledger.claimRecords(["x", "y"], blobId: blobs[2].id, now: t0) == [false, false])
+            // Their copies are in the spool: every sink gets them from there.
+            #expect(try await ledger.claimRecords(["x", "y"], blobId: blobs[2].id, now: t0) == [true, true])
+            // Claimed, never spooled (the window was lost), then dead: the record must come from another copy.
+            _ = try await ledger.claimRecords(["z"], blobId: blobs[3].id, now: t0)
+            #expect(try await ledger.kill(blobs[3], reason: "AF20052"))
+            #expect(try await ledger.claimRecords(["z"], blobId: blobs[2].id, now: t0) == [false])
             #expect(try await ledger.failureReason(tenantId: blobs[0].notice.tenantId, contentId: "dead") == "AF20051: expired")
         }
     }
@@ -91,6 +127,7 @@ struct LedgerRecordsTests {
             _ = try await ledger.claimRecords([RecordClaim(id: "o1", created: t0), RecordClaim(id: "o2", created: t0)],
                                               blobId: blobs[0].id, now: young)
             _ = try await ledger.claimRecords([RecordClaim(id: "n1", created: young)], blobId: blobs[1].id, now: young)
+            #expect(try await ledger.recordSpoolProgress(blobs[1], offset: 1))
             #expect(try await ledger.pruneRecordClaims(before: t0.addingTimeInterval(86_400)) == 2)
             #expect(try await ledger.pruneRecordClaims(before: t0.addingTimeInterval(86_400)) == 0)
             // The pruned records are free again; the young one still holds.
@@ -105,6 +142,7 @@ struct LedgerRecordsTests {
             let blobs = try await self.leaseAll(ledger, ["first", "second"])
             let created = t0.addingTimeInterval(-3600)
             _ = try await ledger.claimRecords([RecordClaim(id: Self.guid, created: created)], blobId: blobs[0].id, now: t0)
+            #expect(try await ledger.recordSpoolProgress(blobs[0], offset: 1))
             #expect(try await ledger.claimRecords([RecordClaim(id: Self.guid.lowercased(), created: created),
                                                    RecordClaim(id: Self.guid, created: created.addingTimeInterval(7200))],
                                                   blobId: blobs[1].id, now: t0) == [true, false])
