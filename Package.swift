@@ -152,7 +152,7 @@ let package = Package(
         .target(
             name: "HookForwarder",
             dependencies: [
-                "HookLedger", "HookSinks", "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookRecords", "HookMetrics", "HookConfig", "HookHTTPClient",
+                "HookLedger", "HookSinks", "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookRecords", "HookMetrics", "HookConfig", "HookHTTPClient", "HookSpool",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -174,7 +174,7 @@ let package = Package(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
-                "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookPoller", "HookSinks", "HookForwarder",
+                "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookPoller", "HookSinks", "HookForwarder", "HookSpool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -279,7 +279,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ForwarderTests",
-            dependencies: ["HookForwarder", "HookSinks", "HookLedger", "HookRecords", "HookConfig", "HookMetrics",
+            dependencies: ["HookForwarder", "HookSinks", "HookSpool", "HookJSON", "HookLedger", "HookRecords", "HookConfig", "HookMetrics",
                            "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookHTTPClient", "HookSimulator", "SimulatorTestSupport", "SinkFakes",
                            "HookTestSupport", "ActivityHookCLI", "ActivityHookSim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings

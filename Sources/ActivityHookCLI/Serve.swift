@@ -10,6 +10,7 @@ import HookManagementAPI
 import HookPoller
 import HookReceiver
 import HookSinks
+import HookSpool
 import Logging
 import ServiceLifecycle
 
@@ -81,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         }
         defer { apiHTTP?.shutdown() }
         var sinks: [any Sink] = []
+        var spool: Spool?
         if let apiHTTP {
             // One client per tenant for the whole process: every caller shares its budget and token cache; the
             // budget itself is drawn from the ledger, shared with register/status/unregister (docs/request-budget.md).
@@ -103,13 +105,28 @@ struct Serve: AsyncParsableCommand {
                     logger.critical("cannot start the sinks", metadata: ["error": "\(error)"])
                     throw ExitCode(1)
                 }
-                let pool = WorkerPool(sinks: sinks, ledger: ledger, clients: clients, workers: loaded.config.workers,
-                                      metrics: ForwarderMetrics(registry: built.metrics.registry), logger: logger,
-                                      signal: ledger.newWork, shutdownGrace: self.shutdownBound / 2)
-                built.metrics.onScrape { await pool.refreshGauges() }
-                // Last in the list, so first to stop: in-flight blobs finish (or are released) while the
-                // ledger is still open; the sinks flush after every service has stopped.
-                services.append(pool)
+                let config = loaded.config
+                let spoolConfiguration = SpoolConfiguration(directory: config.spool.directory(statePath: config.state.path),
+                                                            maxBytes: config.spool.maxBytes)
+                let forwarding: Forwarding
+                do {
+                    forwarding = try await Forwarding.make(
+                        sinks: sinks, ledger: ledger, spoolConfiguration: spoolConfiguration,
+                        makePool: { spool in
+                            WorkerPool(sinks: sinks, ledger: ledger, clients: clients, spool: spool, workers: config.workers,
+                                       metrics: ForwarderMetrics(registry: built.metrics.registry), logger: logger,
+                                       signal: ledger.newWork, shutdownGrace: self.shutdownBound / 2)
+                        }, registry: built.metrics.registry, logger: logger)
+                } catch {
+                    logger.critical("cannot open the spool", metadata: ["error": "\(error)", "spool": "\(spoolConfiguration.directory)"])
+                    throw ExitCode(1)
+                }
+                spool = forwarding.spool
+                built.metrics.onScrape { await forwarding.refreshGauges() }
+                // Last in the list, so first to stop: the pool stops fetching (in-flight blobs finish or are
+                // released) while the ledger is still open, then each sink's loop ends its current delivery;
+                // the sinks flush after every service has stopped.
+                services += forwarding.services
             }
         }
         try await ServiceRunner.run(services, logger: logger, shutdownTimeout: self.shutdownBound) {
@@ -118,6 +135,7 @@ struct Serve: AsyncParsableCommand {
             fflush(nil)
         }
         for sink in sinks { await sink.shutdown() }
+        spool?.close()
         withExtendedLifetime(lock) {}
         logger.info("activityhook stopped")
     }

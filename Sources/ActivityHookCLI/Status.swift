@@ -31,9 +31,7 @@ struct Status: AsyncParsableCommand {
         let session = try await ManagementSession.open(loaded.config, for: "status")
         let summary = try await session.ledger.summary(now: Date())
         let completeness = try await session.ledger.completeness()
-        let sinks = loaded.config.sinks.map { SinkRow(name: $0.name, type: $0.kind.typeName, backlog: 0) }
-        let backlog = try await session.ledger.sinkBacklog(sinks: sinks.map(\.name))
-        let sinkRows = sinks.map { SinkRow(name: $0.name, type: $0.type, backlog: backlog[$0.name] ?? 0) }
+        let sinkRows = try await Self.sinkRows(loaded.config, ledger: session.ledger)
         let jobs = try await session.ledger.backfillJobs(limit: Self.jobsShown)
         var rows: [Row] = []
         for (index, client) in session.clients.enumerated() {
@@ -97,16 +95,6 @@ struct Status: AsyncParsableCommand {
         summary.pending.first { $0.tenantId == row.tenantId.lowercased() && $0.contentType.lowercased() == row.contentType.lowercased() }
     }
 
-    /// One configured sink and its backlog: blobs not done that it has not accepted yet.
-    struct SinkRow {
-        var name: String
-        var type: String
-        var backlog: Int
-    }
-
-    static func renderSinks(_ sinks: [SinkRow]) -> String {
-        renderTable(["SINK", "TYPE", "BACKLOG"], sinks.map { [$0.name, $0.type, String($0.backlog)] })
-    }
 
     static func renderJSON(_ rows: [Row], sinks: [SinkRow], summary: LedgerSummary, jobs: [BackfillJob]) -> String {
         let items = rows.map { row in
@@ -124,7 +112,7 @@ struct Status: AsyncParsableCommand {
             if let error = row.error { fields.append(#""error":"\#(jsonEscaped(error))""#) }
             return "{" + fields.joined(separator: ",") + "}"
         }
-        let sinkItems = sinks.map { #"{"name":"\#(jsonEscaped($0.name))","type":"\#($0.type)","backlog":\#($0.backlog)}"# }
+        let sinkItems = sinks.map(Self.sinkJSON)
         let oldest = summary.oldestPendingSince.map { String(Int(Date().timeIntervalSince($0))) } ?? "null"
         return #"{"subscriptions":[\#(items.joined(separator: ","))],"sinks":[\#(sinkItems.joined(separator: ","))],"#
             + #""backfillJobs":[\#(jobs.map(Self.jobJSON).joined(separator: ","))],"#

@@ -19,6 +19,8 @@ public struct ActivityHookConfig: Sendable {
     public var poller: PollerConfig
     /// Where records go (`sinks:`); at least one, names unique.
     public var sinks: [SinkConfig]
+    /// The local spool between fetching and the sinks (`spool:`).
+    public var spool: SpoolConfig
     /// Absolute directory that relative paths in the file were resolved against.
     public var baseDirectory: String
 
@@ -31,6 +33,7 @@ public struct ActivityHookConfig: Sendable {
         workers: WorkersConfig = WorkersConfig(),
         poller: PollerConfig = PollerConfig(),
         sinks: [SinkConfig],
+        spool: SpoolConfig = SpoolConfig(),
         baseDirectory: String = "/"
     ) {
         self.server = server
@@ -40,6 +43,7 @@ public struct ActivityHookConfig: Sendable {
         self.workers = workers
         self.poller = poller
         self.sinks = sinks
+        self.spool = spool
         self.baseDirectory = baseDirectory
     }
 
@@ -93,10 +97,18 @@ public struct WorkersConfig: Sendable {
     /// capped at 5 minutes, until the content expires.
     public var maxAttempts: Int
 
+    /// Content types leased first, in this order, within each tenant (`workers.priority`, default
+    /// `[Audit.General, DLP.All]`: where the alerts and DLP matches live); the others follow, oldest first.
+    /// Tenants always take turns, so one tenant's backlog never starves another's new blob.
+    public var priority: [ContentType]
+
+    public static let defaultPriority: [ContentType] = [.auditGeneral, .dlpAll]
+
     /// Creates the section with the documented defaults.
-    public init(concurrency: Int = 8, maxAttempts: Int = 10) {
+    public init(concurrency: Int = 8, maxAttempts: Int = 10, priority: [ContentType] = Self.defaultPriority) {
         self.concurrency = concurrency
         self.maxAttempts = maxAttempts
+        self.priority = priority
     }
 }
 

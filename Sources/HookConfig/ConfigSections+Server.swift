@@ -94,8 +94,9 @@ extension ConfigSections {
         let defaults = WorkersConfig()
         let concurrency = m.optional("concurrency")?.int(in: 1...256) ?? defaults.concurrency
         let maxAttempts = m.optional("maxAttempts")?.int(in: 1...1_000) ?? defaults.maxAttempts
+        let priority = m.optional("priority")?.contentTypeList() ?? defaults.priority
         m.finish()
-        return WorkersConfig(concurrency: concurrency, maxAttempts: maxAttempts)
+        return WorkersConfig(concurrency: concurrency, maxAttempts: maxAttempts, priority: priority)
     }
 
     static func poller(_ m: ConfigMapping) -> PollerConfig {

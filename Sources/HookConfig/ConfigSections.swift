@@ -13,10 +13,11 @@ enum ConfigSections {
         let workers = m.optional("workers")?.mapping().map(Self.workers) ?? WorkersConfig()
         let poller = m.optional("poller")?.mapping().map(Self.poller) ?? PollerConfig()
         let sinks = m.required("sinks").flatMap { Self.sinks($0, tenants: tenants) }
+        let spool = m.optional("spool")?.mapping().map(Self.spool) ?? SpoolConfig()
         m.finish()
         guard let server, let state, let tenants, let sinks else { return nil }
         return ActivityHookConfig(server: server, state: state, api: api, tenants: tenants, workers: workers,
-                                  poller: poller, sinks: sinks, baseDirectory: root.context.baseDirectory)
+                                  poller: poller, sinks: sinks, spool: spool, baseDirectory: root.context.baseDirectory)
     }
 
     /// Reports each item whose key repeats an earlier item's key, at `<element>.<field>`.

@@ -3,7 +3,7 @@ import Foundation
 
 /// What one attempt at a leased blob ended with.
 public enum BlobOutcome: Sendable, Equatable {
-    /// Every sink accepted the blob's records; the blob is done.
+    /// Every new record of the blob is in the spool (the sinks take them from there).
     case done
     /// Put back for another attempt at `at`; `reason` names what failed (the fetch, the body, or the sinks).
     case retry(at: Date, reason: String)

@@ -6,8 +6,6 @@ import Logging
 
 /// Why an attempt at a blob did not finish it.
 enum BlobFailure: Sendable {
-    /// Some sinks failed; the others accepted the blob. Never permanent: the blob retries until it expires.
-    case sinks([String: SinkFailure])
     /// The GET failed; `permanent` for AF20050/51/52 (the content will never be served); `clientError` for a
     /// 4xx that retrying cannot cure (not 401, 403, 408 or 429), which is permanent after a few attempts.
     case fetch(String, retryAfter: Duration?, permanent: Bool, clientError: Bool)
@@ -36,9 +34,6 @@ enum BlobFailure: Sendable {
             self = .fetch("\(error)", retryAfter: nil, permanent: false, clientError: false)
         }
     }
-
-    /// Only sinks failed: the fetch and the split went through, so the others' acceptance can be recorded.
-    var isSinkOnly: Bool { if case .sinks = self { true } else { false } }
 }
 
 /// A ledger call inside the delivery failed; the attempt is abandoned and the lease left to expire.
@@ -65,12 +60,6 @@ extension BlobProcessor {
             }
             return try await self.retry(blob, reason: "parse: \(message)", kind: "parse", retryAfter: nil, urgent: false,
                                         labels: labels, logger: logger)
-        case .sinks(let failures):
-            let names = failures.keys.sorted()
-            let reason = "sinks failed: " + names.map { "\($0): \(failures[$0]!.message)" }.joined(separator: "; ")
-            let wait = failures.values.compactMap(\.retryAfter).max()
-            return try await self.retry(blob, reason: reason, kind: "sink", retryAfter: wait,
-                                        urgent: failures.values.contains { $0.permanent }, labels: labels, logger: logger)
         }
     }
 

@@ -3,30 +3,35 @@ import HookLedger
 import HookMetrics
 import HookRecords
 import HookSinks
+import HookSpool
 import Logging
 
-/// Fetches, splits, de-duplicates and delivers one leased blob, then acknowledges it in the ledger.
+/// The fetch stage: fetches, splits and de-duplicates one leased blob and appends its new records to the
+/// spool, then records it as spooled in the ledger (docs/spool.md). Sinks read the spool in their own
+/// delivery loops (``SinkDeliveryLoop``), so a slow or failing sink never holds a fetch, and each blob is
+/// downloaded once whatever the sinks do.
 ///
 /// The blob streams through a ``RecordSplitter`` in windows of at most `windowRecords` records or
 /// `windowBytes` bytes, so memory stays bounded whatever the blob's size. Per window the records with an
-/// `Id` are claimed (``Ledger/claimRecords(_:blobId:now:)``) and duplicates dropped; each remaining record
-/// goes to every sink whose filter accepts it, all sinks concurrently. A sink that throws gets nothing more
-/// in this attempt while the others carry on. At the end each sink that got all its records is recorded
-/// as having accepted the blob, so a retry only serves the sinks that had not.
+/// `Id` are claimed and duplicates dropped (WindowClaims); the rest that some sink's filter accepts are
+/// appended to the spool, and the window is recorded as spooled.
 public struct BlobProcessor: Sendable {
     let ledger: any Ledger
     let fetcher: any BlobFetcher
+    let spoolStore: Spool
     let sinks: [any Sink]
     let metrics: ForwarderMetrics
     let policy: ForwardingPolicy
     let clock: any WorkerClock
     let logger: Logger
 
-    /// Creates a processor for `sinks` (names must be unique: they key the per-sink progress).
-    public init(ledger: any Ledger, fetcher: any BlobFetcher, sinks: [any Sink], metrics: ForwarderMetrics,
+    /// Creates a processor spooling for `sinks` (their names and filters; names must be unique: they key
+    /// the cursors).
+    public init(ledger: any Ledger, fetcher: any BlobFetcher, spool: Spool, sinks: [any Sink], metrics: ForwarderMetrics,
                 policy: ForwardingPolicy = ForwardingPolicy(), clock: any WorkerClock = SystemWorkerClock(), logger: Logger) {
         self.ledger = ledger
         self.fetcher = fetcher
+        self.spoolStore = spool
         self.sinks = sinks
         self.metrics = metrics
         self.policy = policy
@@ -47,38 +52,31 @@ public struct BlobProcessor: Sendable {
             if blob.notice.contentExpiration <= self.clock.now() {
                 return try await self.expire(blob, labels: labels, logger: logger)
             }
-            let accepted = try await self.ledger.acceptedSinks(blobId: blob.id)
-            var run = DeliveryRun(pending: self.sinks.filter { !accepted.contains($0.name) })
-            let failure: BlobFailure?
+            let run: SpoolRun
             do {
                 let progress = AttemptProgress()
-                run = try await self.withLeaseRenewal(blob, progress: progress) { [run] in
-                    try await self.deliver(blob, run: run, labels: labels, progress: progress)
+                run = try await self.withLeaseRenewal(blob, progress: progress) {
+                    try await self.spool(blob, labels: labels, progress: progress)
                 }
-                failure = run.failures.isEmpty ? nil : .sinks(run.failures)
             } catch {
                 if Task.isCancelled { return await self.release(blob, logger: logger) }
-                failure = try BlobFailure(classifying: error)
+                return try await self.handle(try BlobFailure(classifying: error), blob, labels: labels, logger: logger)
             }
             if Task.isCancelled { return await self.release(blob, logger: logger) }
-            let now = self.clock.now()
-            for sink in run.pending where failure == nil || failure?.isSinkOnly == true {
-                try await self.ledger.recordSinkAccepted(blobId: blob.id, sink: sink.name, records: run.delivered[sink.name] ?? 0, now: now)
-            }
-            guard let failure else {
-                guard try await self.ledger.complete(blob, now: now) else { return .abandoned(reason: "lease lost before completion") }
-                self.metrics.forwarded.increment(labels)
-                logger.debug("blob forwarded", metadata: ["records": "\(run.records)", "duplicates": "\(run.duplicates)"])
-                return .done
-            }
-            return try await self.handle(failure, blob, labels: labels, logger: logger)
+            guard try await self.ledger.markSpooled(blob, lastSequence: run.lastSequence, sinks: self.sinks.map(\.name),
+                                                    now: self.clock.now())
+            else { return .abandoned(reason: "lease lost before the blob was recorded as spooled") }
+            self.metrics.spooled.increment(labels)
+            logger.debug("blob spooled", metadata: ["records": "\(run.records)", "spooled": "\(run.spooled)",
+                                                    "duplicates": "\(run.duplicates)"])
+            return .done
         } catch let lost as LeaseLost {
             logger.warning("lease lost; another worker may hold the blob now", metadata: ["error": "\(lost)"])
             return .abandoned(reason: "\(lost)")
         } catch {
             if Task.isCancelled { return await self.release(blob, logger: logger) }
             // The ledger itself failed: nothing more can be recorded; the lease expires and the blob returns.
-            logger.error("ledger error while forwarding a blob; it will be retried when its lease expires",
+            logger.error("ledger error while fetching a blob; it will be retried when its lease expires",
                          metadata: ["error": "\(error)"])
             return .abandoned(reason: "\(error)")
         }

@@ -8,14 +8,12 @@ import HookMetrics
 /// adds the per tenant × content type × state counts and the per-sink backlog.
 public struct ForwarderMetrics: Sendable {
     let fetched: Counter
-    let forwarded: Counter
+    let spooled: Counter
     let dead: Counter
     let expired: Counter
     let failed: Counter
-    let records: Counter
     let duplicates: Counter
     let bytes: Counter
-    let lag: Histogram
     let blobs: Gauge
     let backlog: Gauge
 
@@ -26,21 +24,17 @@ public struct ForwarderMetrics: Sendable {
     /// Declares the series in `registry`.
     public init(registry: MetricsRegistry) {
         self.fetched = registry.counter("activityhook_blobs_fetched_total", help: "Content blobs fetched completely.")
-        self.forwarded = registry.counter("activityhook_blobs_forwarded_total",
-                                          help: "Content blobs done: every matching sink accepted their records.")
+        self.spooled = registry.counter("activityhook_blobs_spooled_total",
+                                        help: "Content blobs fetched whose every new record is in the local spool.")
         self.dead = registry.counter("activityhook_blobs_dead_total",
                                      help: "Content blobs given up for a permanent reason (AF20050/51/52, unparseable).")
         self.expired = registry.counter("activityhook_blobs_expired_total",
                                         help: "Content blobs that expired before they were forwarded: unrecoverable data loss.")
         self.failed = registry.counter("activityhook_blob_failures_total",
-                                       help: "Blob attempts that failed and will be retried, by reason (fetch, parse, sink).")
-        self.records = registry.counter("activityhook_records_forwarded_total", help: "Records accepted per sink.")
+                                       help: "Blob attempts that failed and will be retried, by reason (fetch, parse).")
         self.duplicates = registry.counter("activityhook_records_duplicate_total",
-                                           help: "Records suppressed because another blob already forwarded their Id.")
+                                           help: "Records suppressed because another blob's copy is already in the spool.")
         self.bytes = registry.counter("activityhook_blob_bytes_fetched_total", help: "Bytes of content blobs fetched.")
-        self.lag = registry.histogram("activityhook_forward_lag_seconds",
-                                      help: "End-to-end lag of forwarded records: forward time minus CreationTime.",
-                                      buckets: Self.lagBuckets)
         self.blobs = registry.gauge("activityhook_blobs", help: "Blobs in the ledger per tenant, content type and state.")
         self.backlog = registry.gauge("activityhook_sink_backlog_blobs",
                                       help: "Blobs not done that the sink has not accepted yet.")

@@ -39,7 +39,8 @@ extension WorkerPool {
                     if started == 0 && inFlight == 0 && finishedSinceDrained > 0 {
                         // Nothing due and nothing in flight: worth one line per busy period (and a readiness
                         // signal for end-to-end tests). Blobs waiting for a retry time are not due.
-                        self.logger.info("work queue drained", metadata: ["blobs": "\(finishedSinceDrained)"])
+                        self.logger.info("work queue drained", metadata: [
+                            "blobs": "\(finishedSinceDrained)", "spoolEnd": "\(self.processor.spoolStore.end)"])
                         finishedSinceDrained = 0
                     }
                     // Keep one waiter even at capacity, so a shutdown request always wakes the loop.
@@ -70,15 +71,17 @@ extension WorkerPool {
             group.cancelAll()
         }
         self.outcomeContinuation.finish()
+        self.pauseContinuation.finish()
         self.logger.info("workers stopped")
     }
 
     /// Leases up to `free` due blobs and starts one task per blob; returns how many started.
     private func leaseAndStart(free: Int, into group: inout TaskGroup<Event>) async -> Int {
-        guard free > 0 else { return 0 }
+        guard free > 0, self.spoolHasRoom() else { return 0 }
         let leased: [LeasedBlob]
         do {
-            leased = try await self.ledger.lease(limit: free, for: self.processor.policy.leaseDuration, now: self.clock.now())
+            leased = try await self.ledger.lease(limit: free, for: self.processor.policy.leaseDuration, now: self.clock.now(),
+                                                 priority: self.settings.priority)
         } catch {
             self.logger.error("cannot lease blobs; trying again shortly", metadata: ["error": "\(error)"])
             return 0
@@ -88,6 +91,25 @@ extension WorkerPool {
             group.addTask { .finished(FinishedBlob(blob: blob, outcome: await processor.process(blob))) }
         }
         return leased.count
+    }
+
+    /// False while the spool is at `spool.maxBytes`: no blob is leased then (they wait in the ledger, and
+    /// Microsoft keeps their content for 7 days); nothing is ever dropped to make room. Logged once per pause.
+    private func spoolHasRoom() -> Bool {
+        let spool = self.processor.spoolStore
+        let full = spool.isFull
+        let wasPaused = self.paused.withLock { paused in
+            defer { paused = full }
+            return paused
+        }
+        if full != wasPaused { self.pauseContinuation.yield(full) }
+        if full && !wasPaused {
+            self.logger.error("spool is full: fetching paused until the sinks catch up; blobs wait in the ledger", metadata: [
+                "spoolBytes": "\(spool.bytes)", "maxBytes": "\(spool.configuration.maxBytes)"])
+        } else if !full && wasPaused {
+            self.logger.info("spool has room again: fetching resumes", metadata: ["spoolBytes": "\(spool.bytes)"])
+        }
+        return !full
     }
 
     /// Deletes record claims older than the retention; failures are logged and retried at the next interval.

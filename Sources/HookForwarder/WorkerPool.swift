@@ -3,6 +3,7 @@ import HookConfig
 import HookLedger
 import HookManagementAPI
 import HookSinks
+import HookSpool
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -31,15 +32,19 @@ public final class WorkerPool: Service {
         public var pruneInterval: TimeInterval
         /// Age after which a record claim is pruned: the 7-day content window plus a margin.
         public var claimRetention: TimeInterval
+        /// Content types leased first within each tenant (`workers.priority`).
+        public var priority: [String]
 
         /// Creates settings; `concurrency` comes from `workers.concurrency`.
         public init(concurrency: Int = 8, idleWait: Duration = .seconds(2), shutdownGrace: Duration = .seconds(20),
-                    pruneInterval: TimeInterval = 3_600, claimRetention: TimeInterval = RecordClaimRules.defaultRetention) {
+                    pruneInterval: TimeInterval = 3_600, claimRetention: TimeInterval = RecordClaimRules.defaultRetention,
+                    priority: [String] = WorkersConfig.defaultPriority.map(\.rawValue)) {
             self.concurrency = max(1, concurrency)
             self.idleWait = idleWait
             self.shutdownGrace = shutdownGrace
             self.pruneInterval = pruneInterval
             self.claimRetention = claimRetention
+            self.priority = priority
         }
     }
 
@@ -51,6 +56,13 @@ public final class WorkerPool: Service {
     let logger: Logger
     private let stopping = Mutex(false)
     var stoppingFlag: Bool { self.stopping.withLock { $0 } }
+    /// True while leasing is paused because the spool is full.
+    let paused = Mutex(false)
+    /// Whether fetching is paused because the spool is full (`activityhook_spool_fetch_paused`).
+    public var fetchPaused: Bool { self.paused.withLock { $0 } }
+    /// true when fetching pauses for a full spool, false when it resumes (observers, tests). Bounded.
+    public let pauseEvents: AsyncStream<Bool>
+    let pauseContinuation: AsyncStream<Bool>.Continuation
     /// Every finished blob with its outcome, for observers (tests, tools). Bounded: with nobody reading, only
     /// the newest 4,096 are kept. Finishes when the pool stops.
     public let outcomes: AsyncStream<FinishedBlob>
@@ -59,6 +71,7 @@ public final class WorkerPool: Service {
     /// Creates a pool from parts (tests inject the fetcher, the clock and short settings).
     public init(processor: BlobProcessor, settings: Settings, signal: WorkSignal = WorkSignal()) {
         (self.outcomes, self.outcomeContinuation) = AsyncStream.makeStream(of: FinishedBlob.self, bufferingPolicy: .bufferingNewest(4096))
+        (self.pauseEvents, self.pauseContinuation) = AsyncStream.makeStream(of: Bool.self, bufferingPolicy: .bufferingNewest(64))
         self.ledger = processor.ledger
         self.processor = processor
         self.settings = settings
@@ -67,15 +80,16 @@ public final class WorkerPool: Service {
         self.logger = processor.logger
     }
 
-    /// The pool `serve` runs: blobs fetched with each tenant's API client, delivered to `sinks`.
+    /// The pool `serve` runs: blobs fetched with each tenant's API client and spooled for `sinks`.
     /// `workers.concurrency` blobs in flight; `workers.maxAttempts` is the error-logging threshold
     /// (see ``HookConfig/WorkersConfig/maxAttempts``). Ring `signal` after recording new blobs.
-    public convenience init(sinks: [any Sink], ledger: any Ledger, clients: [ManagementAPIClient], workers: WorkersConfig,
+    public convenience init(sinks: [any Sink], ledger: any Ledger, clients: [ManagementAPIClient], spool: Spool, workers: WorkersConfig,
                             metrics: ForwarderMetrics, logger: Logger, signal: WorkSignal = WorkSignal(),
                             shutdownGrace: Duration = .seconds(20)) {
-        let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: clients), sinks: sinks,
+        let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: clients), spool: spool, sinks: sinks,
                                       metrics: metrics, policy: ForwardingPolicy(workers: workers), logger: logger)
-        self.init(processor: processor, settings: Settings(concurrency: workers.concurrency, shutdownGrace: shutdownGrace), signal: signal)
+        self.init(processor: processor, settings: Settings(concurrency: workers.concurrency, shutdownGrace: shutdownGrace,
+                                                           priority: workers.priority.map(\.rawValue)), signal: signal)
     }
 
     /// Re-reads the ledger gauges (`activityhook_blobs`, `activityhook_sink_backlog_blobs`); call it at

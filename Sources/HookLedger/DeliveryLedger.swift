@@ -41,10 +41,11 @@ public struct SinkCursor: Sendable, Equatable {
 /// ledger records the window (``recordSpoolProgress(_:offset:)``) → … → ``markSpooled(_:lastSequence:sinks:now:)``
 /// → a sink's destination accepts → ``advanceCursor(sink:to:sinks:now:)``.
 public protocol DeliveryLedger: Sendable {
-    /// Records that the blob's records before byte `offset` of its content are durable in the spool, so an
-    /// attempt after a crash skips them. False when the lease was lost. Not synced on its own: a progress
+    /// Records that the blob's records before byte `offset` of its content are durable in the spool (the
+    /// newest at `lastSequence`, when it has one), so an attempt after a crash skips them, and that its claims
+    /// are no longer ahead of its spool. False when the lease was lost. Not synced on its own: a progress
     /// lost to a power cut only spools a window again.
-    func recordSpoolProgress(_ blob: LeasedBlob, offset: Int) async throws -> Bool
+    func recordSpoolProgress(_ blob: LeasedBlob, offset: Int, lastSequence: UInt64?) async throws -> Bool
 
     /// Ends the blob's fetch: every record is in the spool, the last at `lastSequence` (nil: the blob added
     /// none). The blob becomes `spooled`, or `done` when every sink in `sinks` has already passed it.
@@ -70,4 +71,11 @@ public protocol DeliveryLedger: Sendable {
     /// The spool was lost: every `spooled` blob is queued to be fetched again (its claims are its own, so its
     /// records are spooled again) and every cursor moves to `cursor`, the new spool's start. Returns how many.
     func requeueSpooled(cursor: UInt64, now: Date) async throws -> Int
+}
+
+extension DeliveryLedger {
+    /// Records spool progress of a blob that added no entry in this step.
+    public func recordSpoolProgress(_ blob: LeasedBlob, offset: Int) async throws -> Bool {
+        try await self.recordSpoolProgress(blob, offset: offset, lastSequence: nil)
+    }
 }

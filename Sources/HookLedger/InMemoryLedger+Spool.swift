@@ -13,10 +13,11 @@ extension InMemoryLedger {
         }
     }
 
-    public func recordSpoolProgress(_ blob: LeasedBlob, offset: Int) async throws -> Bool {
+    public func recordSpoolProgress(_ blob: LeasedBlob, offset: Int, lastSequence: UInt64?) async throws -> Bool {
         try self.checkWrites()
         return self.withHeldLease(blob) { row in
             row.spoolOffset = offset
+            if let lastSequence { row.spoolLast = lastSequence }
             row.claimsAhead = false
         }
     }

@@ -27,6 +27,8 @@ public final class InMemoryLedger: Ledger {
     let grants = Mutex<[String: [(until: Int64, calls: Int)]]>([:])
     /// Backfill jobs and the blobs each found (``BackfillJobStore``).
     let jobs = Mutex<(byId: [Int64: InMemoryBackfillJob], nextID: Int64)>(([:], 1))
+    /// Per tenant, when a lease last served it (tenants take turns across leases).
+    let tenantTurns = Mutex<(served: [String: Int], next: Int)>(([:], 1))
     /// Sink cursors (``DeliveryLedger``).
     let cursors = Mutex<[String: SinkCursor]>([:])
     /// When set, every write fails with this error (to test the receiver's 503 path).
@@ -64,7 +66,7 @@ public final class InMemoryLedger: Ledger {
         }
     }
 
-    public func lease(limit: Int, for duration: Duration, now: Date) async throws -> [LeasedBlob] {
+    public func lease(limit: Int, for duration: Duration, now: Date, priority: [String]) async throws -> [LeasedBlob] {
         try self.checkWrites()
         let until = now.addingTimeInterval(Double(duration.components.seconds))
         return self.rows.withLock { state in
@@ -72,18 +74,29 @@ public final class InMemoryLedger: Ledger {
                 ((row.state == .queued || row.state == .retry) && row.nextAttempt <= now)
                     || (row.state == .leased && (row.leaseExpires ?? now) <= now)
             }
-            // Fair across tenants: take turns, oldest contentCreated first within each tenant.
+            // Fair across tenants: take turns; within each tenant the priority content types first, then oldest
+            // contentCreated first.
+            let ranks = priority.map { $0.lowercased() }
+            func rank(_ row: Row) -> Int { ranks.firstIndex(of: row.notice.contentType.lowercased()) ?? ranks.count }
             let byTenant = Dictionary(grouping: due, by: \.notice.tenantId).mapValues {
-                $0.sorted { ($0.notice.contentCreated, $0.id) < ($1.notice.contentCreated, $1.id) }
+                $0.sorted { (rank($0), $0.notice.contentCreated, $0.id) < (rank($1), $1.notice.contentCreated, $1.id) }
             }
             var picked: [Row] = []
             var turn = 0
+            let served = self.tenantTurns.withLock { $0.served }
             while picked.count < limit {
                 let round = byTenant.values.compactMap { $0.count > turn ? $0[turn] : nil }
-                    .sorted { ($0.notice.contentCreated, $0.id) < ($1.notice.contentCreated, $1.id) }
+                    .sorted { (served[$0.notice.tenantId] ?? 0, $0.notice.contentCreated, $0.id)
+                        < (served[$1.notice.tenantId] ?? 0, $1.notice.contentCreated, $1.id) }
                 if round.isEmpty { break }
                 picked += round.prefix(limit - picked.count)
                 turn += 1
+            }
+            self.tenantTurns.withLock { turns in
+                for row in picked {
+                    turns.served[row.notice.tenantId] = turns.next
+                    turns.next += 1
+                }
             }
             return picked.map { row in
                 let key = Self.key(row.notice.tenantId, row.notice.contentId)
@@ -91,7 +104,7 @@ public final class InMemoryLedger: Ledger {
                 state.byKey[key]!.attempts += 1
                 state.byKey[key]!.leaseExpires = until
                 return LeasedBlob(id: row.id, notice: row.notice, attempt: row.attempts + 1, leaseExpiresAt: until,
-                                  spoolOffset: row.spoolOffset)
+                                  spoolOffset: row.spoolOffset, spoolLast: row.spoolLast)
             }
         }
     }

@@ -17,8 +17,10 @@ public protocol Ledger: DeliveryLedger {
     func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date,
                 completion: @escaping @Sendable (Result<RecordOutcome, any Error>) -> Void)
 
-    /// Leases up to `limit` due blobs: oldest `contentCreated` first, taking turns across tenants.
-    func lease(limit: Int, for duration: Duration, now: Date) async throws -> [LeasedBlob]
+    /// Leases up to `limit` due blobs, taking turns across tenants (one tenant's backlog never starves another's
+    /// new blob); within a tenant the content types of `priority` first, in that order (case-insensitive), then
+    /// oldest `contentCreated` first.
+    func lease(limit: Int, for duration: Duration, now: Date, priority: [String]) async throws -> [LeasedBlob]
 
     /// Marks a leased blob done; false when the lease was no longer held.
     @discardableResult
@@ -95,6 +97,11 @@ public protocol Ledger: DeliveryLedger {
 }
 
 extension Ledger {
+    /// Leases with the default priority (`Audit.General`, then `DLP.All`).
+    public func lease(limit: Int, for duration: Duration, now: Date) async throws -> [LeasedBlob] {
+        try await self.lease(limit: limit, for: duration, now: now, priority: ["Audit.General", "DLP.All"])
+    }
+
     /// Records notices durably and returns what was new (async form of the completion-based requirement).
     public func record(_ notices: [BlobNotice], source: DiscoverySource, at now: Date) async throws -> RecordOutcome {
         try await withCheckedThrowingContinuation { continuation in

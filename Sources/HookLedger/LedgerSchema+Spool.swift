@@ -1,7 +1,8 @@
 import HookSQLite
 
 extension LedgerSchema {
-    /// Migration 7: how far each blob is in the spool, and one cursor per sink (issue 13, docs/spool.md).
+    /// Migration 7: how far each blob is in the spool, one cursor per sink, and the tenants' turns at leasing
+    /// (issue 13, docs/spool.md).
     static let spoolAndCursors = SQLiteMigration(version: 7, name: "spool progress and sink cursors", sql: """
         -- Byte offset in the blob's content before which every record is durable in the spool (an attempt
         -- after a crash skips those), and the spool sequence of the blob's last entry once it is spooled.
@@ -20,6 +21,11 @@ extension LedgerSchema {
             state_since  INTEGER,
             message      TEXT,
             updated_at   INTEGER NOT NULL
+        );
+        -- When each tenant was last served by a lease (a rising counter): tenants take turns across leases.
+        CREATE TABLE tenant_turns (
+            tenant_id TEXT PRIMARY KEY,
+            served    INTEGER NOT NULL
         );
         """)
 }

@@ -63,13 +63,16 @@ public struct LeasedBlob: Sendable, Hashable {
     /// Records before this byte offset of the content are already durable in the spool (an earlier
     /// attempt got that far): this attempt skips them.
     public var spoolOffset: Int
+    /// The spool sequence of the newest entry an earlier attempt appended, if any.
+    public var spoolLast: UInt64?
 
-    public init(id: Int64, notice: BlobNotice, attempt: Int, leaseExpiresAt: Date, spoolOffset: Int = 0) {
+    public init(id: Int64, notice: BlobNotice, attempt: Int, leaseExpiresAt: Date, spoolOffset: Int = 0, spoolLast: UInt64? = nil) {
         self.id = id
         self.notice = notice
         self.attempt = attempt
         self.leaseExpiresAt = leaseExpiresAt
         self.spoolOffset = spoolOffset
+        self.spoolLast = spoolLast
     }
 }
 

@@ -3,11 +3,14 @@ import HookSQLite
 
 /// The spool's side of the ledger on SQLite (``DeliveryLedger``, docs/spool.md).
 extension SQLiteLedger {
-    public func recordSpoolProgress(_ blob: LeasedBlob, offset: Int) async throws -> Bool {
+    public func recordSpoolProgress(_ blob: LeasedBlob, offset: Int, lastSequence: UInt64?) async throws -> Bool {
         try await self.database.write { connection in
             try connection.relaxedTransaction {
-                try connection.run("UPDATE blobs SET spool_offset = ?, claims_ahead = 0 WHERE id = ? AND state = 'leased' AND attempts = ?",
-                                   [.integer(Int64(offset)), .integer(blob.id), .integer(Int64(blob.attempt))])
+                try connection.run("""
+                    UPDATE blobs SET spool_offset = ?, spool_last = coalesce(?, spool_last), claims_ahead = 0
+                    WHERE id = ? AND state = 'leased' AND attempts = ?
+                    """, [.integer(Int64(offset)), lastSequence.map { .integer(Int64(bitPattern: $0)) } ?? .null,
+                          .integer(blob.id), .integer(Int64(blob.attempt))])
                 return connection.changes == 1
             }
         }

@@ -3,23 +3,35 @@ import HookSQLite
 
 /// Leasing and finishing blobs: the workers' side of the ledger.
 extension SQLiteLedger {
-    public func lease(limit: Int, for duration: Duration, now: Date) async throws -> [LeasedBlob] {
+    public func lease(limit: Int, for duration: Duration, now: Date, priority: [String]) async throws -> [LeasedBlob] {
         let nowMs = now.epochMilliseconds
         let until = nowMs + Int64(duration.components.seconds) * 1000 + Int64(duration.components.attoseconds / 1_000_000_000_000_000)
         return try await self.database.write { connection in
             try connection.transaction(.immediate) {
                 // Due: queued, retry whose time has come, or leased with an expired lease (a crashed worker);
             // for leased rows next_attempt_at holds the lease expiry.
-                // Fair: ROW_NUMBER per tenant interleaves tenants; within a tenant, oldest contentCreated first.
+                // Fair: ROW_NUMBER per tenant interleaves tenants; within a tenant, the priority content types
+                // first (issue 13 §3), then oldest contentCreated first.
+                let ranks = priority.prefix(16).enumerated().map { "WHEN '\($0.element.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "." })' THEN \($0.offset)" }
+                let rank = ranks.isEmpty ? "0" : "CASE lower(content_type) \(ranks.joined(separator: " ")) ELSE \(ranks.count) END"
                 let rows = try connection.query("""
                     SELECT id, tenant_id, client_id, content_type, content_id, content_uri, content_created,
-                           content_expiration, attempts, spool_offset
-                    FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY content_created, id) AS turn
+                           content_expiration, attempts, spool_offset, spool_last
+                    FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY \(rank), content_created, id) AS turn
                           FROM blobs
                           WHERE state IN ('queued', 'retry', 'leased') AND next_attempt_at <= ?1)
-                    ORDER BY turn, content_created, id
+                    LEFT JOIN tenant_turns USING (tenant_id)
+                    ORDER BY turn, coalesce(tenant_turns.served, 0), content_created, id
                     LIMIT ?2
                     """, [.integer(nowMs), .integer(Int64(max(0, limit)))])
+                // The tenants just served go to the back of the line: with one free worker at a time, a tenant
+                // with a large backlog and older blobs still alternates with the others (issue 13 §3).
+                for tenant in rows.compactMap({ $0[1].textValue }) {
+                    try connection.run("""
+                        INSERT INTO tenant_turns (tenant_id, served) VALUES (?1, (SELECT coalesce(max(served), 0) + 1 FROM tenant_turns))
+                        ON CONFLICT (tenant_id) DO UPDATE SET served = excluded.served
+                        """, [.text(tenant)])
+                }
                 return try rows.map { row in
                     let id = row[0].intValue ?? 0
                     let attempt = Int(row[8].intValue ?? 0) + 1
@@ -32,7 +44,7 @@ extension SQLiteLedger {
                         contentCreated: Date(epochMilliseconds: row[6].intValue ?? 0),
                         contentExpiration: Date(epochMilliseconds: row[7].intValue ?? 0))
                     return LeasedBlob(id: id, notice: notice, attempt: attempt, leaseExpiresAt: Date(epochMilliseconds: until),
-                                      spoolOffset: Int(row[9].intValue ?? 0))
+                                      spoolOffset: Int(row[9].intValue ?? 0), spoolLast: row[10].intValue.map { UInt64(bitPattern: $0) })
                 }
             }
         }

@@ -1,32 +1,44 @@
 import Foundation
+import Synchronization
 
 /// A child process whose standard output is read line by line, for end-to-end tests.
 ///
 /// Readiness is signalled by the child printing a line (never by sleeping): `waitForLine` blocks
 /// a dedicated thread, not the cooperative pool, until a matching line arrives or the child exits.
 public final class ChildProcess: @unchecked Sendable {
-    // Invariant: `process` and the pipes are set up in init and only read afterwards; `reader`
-    // is used from one caller at a time (tests read output sequentially).
-    public let process: Process
-    private let stdoutPipe = Pipe()
+    // Invariant: `pid` and `outputFD` are set in init and only read afterwards; `reader` is used from one
+    // caller at a time (tests read output sequentially); the exit status is kept under `exit`.
+    public let pid: Int32
+    private let outputFD: Int32
     private let reader: LineReader
+    private let exit = Mutex<(status: Int32, signal: Int32?)?>(nil)
 
+    /// Started with `posix_spawn` (see ``Spawn``); standard input is /dev/null.
     public init(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil,
                 stderrToStdout: Bool = false) throws {
-        self.process = Process()
-        self.process.executableURL = executable
-        self.process.arguments = arguments
-        if let environment {
-            self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let (pid, output) = try ProcessLaunch.serially { () throws -> (pid_t, Int32) in
+            let pipe = try Spawn.pipePair()
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            defer {
+                close(pipe.write)
+                if null >= 0 { close(null) }
+            }
+            do {
+                let pid = try Spawn.start(executable.path, arguments, environment: environment, stdin: null, stdout: pipe.write,
+                                          stderr: stderrToStdout ? pipe.write : 2)
+                return (pid, pipe.read)
+            } catch {
+                close(pipe.read)
+                throw error
+            }
         }
-        self.process.standardOutput = self.stdoutPipe
-        self.process.standardError = stderrToStdout ? self.stdoutPipe : FileHandle.standardError
-        self.process.standardInput = FileHandle.nullDevice
-        self.reader = LineReader(fd: self.stdoutPipe.fileHandleForReading.fileDescriptor)
-        try ProcessLaunch.run(self.process)
+        self.pid = pid
+        self.outputFD = output
+        self.reader = LineReader(fd: output)
     }
 
-    public var pid: Int32 { self.process.processIdentifier }
+    /// How the child ended: its exit status, or the signal that killed it (nil while it runs or before a wait).
+    public var terminationSignal: Int32? { self.exit.withLock { $0?.signal } }
 
     /// Reads lines until one satisfies `match`; returns it, or nil on end of output.
     ///
@@ -35,7 +47,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// line never comes fails instead of hanging the whole run.
     public func waitForLine(where match: @escaping @Sendable (String) -> Bool) async -> String? {
         let reader = self.reader
-        let pid = self.process.processIdentifier
+        let pid = self.pid
         return await withTaskCancellationHandler {
             await onOwnThread { () -> String? in
                 while let line = reader.nextLine() {
@@ -51,23 +63,29 @@ public final class ChildProcess: @unchecked Sendable {
     /// Next line of output, or nil at end of output.
     public func nextLine() async -> String? { await self.waitForLine { _ in true } }
 
-    public func signal(_ signal: Int32) { kill(self.process.processIdentifier, signal) }
+    public func signal(_ signal: Int32) {
+        if self.exit.withLock({ $0 == nil }) { kill(self.pid, signal) }
+    }
 
     /// Closes the reading end of the child's output, as a log collector that died would: the child's next
     /// write fails (EPIPE, or SIGPIPE if it does not ignore it). No wait for a line may be running.
-    public func closeOutput() { try? self.stdoutPipe.fileHandleForReading.close() }
+    public func closeOutput() { close(self.outputFD) }
 
-    /// Waits for exit on a dedicated thread and returns the termination status.
+    /// Waits for exit on a dedicated thread and returns the exit status, or the number of the signal that
+    /// killed the child (as Foundation's `terminationStatus` does).
     public func waitForExit() async -> Int32 {
-        let process = self.process
-        return await onOwnThread {
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        if let known = self.exit.withLock({ $0 }) { return known.signal ?? known.status }
+        let pid = self.pid
+        let result = await onOwnThread { Spawn.wait(pid) }
+        self.exit.withLock { $0 = result }
+        return result.signal ?? result.status
     }
 
     deinit {
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+        if self.exit.withLock({ $0 == nil }) {
+            kill(self.pid, SIGKILL)
+            _ = Spawn.wait(self.pid)
+        }
     }
 }
 

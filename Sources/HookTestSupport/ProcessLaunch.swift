@@ -1,17 +1,13 @@
-import Foundation
 import Synchronization
 
-/// Starts child processes one at a time.
-///
-/// Foundation's `Process.run()` on Linux is not safe to call from several threads at once: the full suite
-/// twice died with a segfault in `memcpy` inside `Process.run()` while TestPKI's `openssl` runs and other
-/// tests' children were being started on their own threads. Serialising the launch (not the child's
-/// lifetime) costs a few milliseconds per child and removes that race.
+/// Starts child processes one at a time (``Spawn``): a pipe is created and marked close-on-exec under the
+/// same lock as every spawn, so no child started meanwhile inherits an end of another child's pipe (which
+/// would keep that pipe open, and its reader waiting, for as long as the wrong child lives).
 public enum ProcessLaunch {
     private static let lock = Mutex<Void>(())
 
-    /// Runs `process` under the launch lock.
-    public static func run(_ process: Process) throws {
-        try Self.lock.withLock { _ in try process.run() }
+    /// Runs `body` (the creation of the pipes and the spawn that hands them over) under the launch lock.
+    static func serially<T>(_ body: () throws -> T) rethrows -> T {
+        try Self.lock.withLock { _ in try body() }
     }
 }

@@ -86,26 +86,11 @@ public func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = n
 
 @discardableResult
 func runBlocking(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let input = Pipe()
-    process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-    try ProcessLaunch.run(process)
-    if let stdin {
-        input.fileHandleForWriting.write(Data(stdin))
-        try input.fileHandleForWriting.close()
+    let result = try Spawn.run(executable, arguments, stdin: stdin)
+    guard result.status == 0 else {
+        throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) exited \(result.status): "
+                               + String(decoding: result.stderr, as: UTF8.self))
     }
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
-                               + String(decoding: errors, as: UTF8.self))
-    }
+    let output = result.stdout
     return String(decoding: output, as: UTF8.self)
 }

@@ -7,28 +7,8 @@ import HookTestSupport
 func runCLI(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, out: String, err: String) {
     let executable = try TestBinaries.require("activityhook")
     return try await onOwnThread {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        // Read both pipes concurrently so a full stderr pipe cannot block the child.
-        let errData = Mutexed(Data())
-        let stderrRead = DispatchGroup()
-        stderrRead.enter()
-        Thread.detachNewThread {
-            errData.set(err.fileHandleForReading.readDataToEndOfFile())
-            stderrRead.leave()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        stderrRead.wait()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.value, as: UTF8.self))
+        let result = try Spawn.run(executable.path, arguments, environment: environment)
+        return (result.status, String(decoding: result.stdout, as: UTF8.self), String(decoding: result.stderr, as: UTF8.self))
     }
 }
 

@@ -4,6 +4,7 @@ import HookForwarder
 import HookLedger
 import HookMetrics
 import HookRecords
+import HookSpool
 import HookTestSupport
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
                 let alerts = RecordingSink("alerts", filter: SinkFilter(recordTypes: [28, 40]))
                 let nothing = RecordingSink("dlp-only", filter: SinkFilter(contentTypes: [.dlpAll]))
                 let registry = MetricsRegistry()
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [all, sharePoint, alerts, nothing],
+                let processor = try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [all, sharePoint, alerts, nothing],
                                               registry: registry)
                 let blob = try #require(try await recordAndLease(ledger, notices).first)
                 #expect(await processor.process(blob) == .done)
@@ -46,8 +47,8 @@ import Testing
                         #expect(Array(raw[record.offset..<record.offset + record.bytes.count]) == record.bytes)
                     }
                 }
-                // Windows of at most 1,000 records: the blob is never held whole.
-                #expect(all.batches.map(\.records.count) == [1_000, 1_000, 500])
+                // Windows of at most 1,000 records: the blob is never held whole; each window is one append.
+                #expect(processor.spool.end == 2_500)
                 #expect(all.batches.allSatisfy { $0.source.blobId == blob.id && $0.source.contentId == blob.notice.contentId })
                 #expect(sharePoint.records == served.filter { $0.workload == "SharePoint" }.map(\.bytes))
                 #expect(alerts.records == served.filter { $0.recordType == 28 }.map(\.bytes))
@@ -56,12 +57,9 @@ import Testing
                 // A sink with no matching record still accepted the blob.
                 #expect(try await ledger.acceptedSinks(blobId: blob.id) == ["all", "sharepoint", "alerts", "dlp-only"])
                 let metrics = registry.render()
-                #expect(metrics.contains(#"activityhook_records_forwarded_total{sink="all"} 2500"#))
-                #expect(metrics.contains(#"activityhook_records_forwarded_total{sink="alerts"} 250"#))
-                #expect(metrics.contains(#"activityhook_blobs_forwarded_total{content_type="Audit.General",tenant="\#(tenantA)"} 1"#))
+                #expect(metrics.contains(#"activityhook_blobs_spooled_total{content_type="Audit.General",tenant="\#(tenantA)"} 1"#))
                 #expect(metrics.contains(#"activityhook_blobs_fetched_total{content_type="Audit.General",tenant="\#(tenantA)"} 1"#))
                 #expect(metrics.contains(#"activityhook_blob_bytes_fetched_total{content_type="Audit.General",tenant="\#(tenantA)"} \#(raw.count)"#))
-                #expect(metrics.contains(#"activityhook_forward_lag_seconds_count{content_type="Audit.General",tenant="\#(tenantA)"} 2500"#))
             }
         }
     }
@@ -74,7 +72,7 @@ import Testing
                 let notices = try await sim.publish([[twice, auditRecord(newId()), auditRecord(newId()), auditRecord(newId()), twice]])
                 let sink = RecordingSink("all")
                 let registry = MetricsRegistry()
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry,
+                let processor = try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry,
                                               policy: ForwardingPolicy(windowRecords: 2))
                 let blob = try #require(try await recordAndLease(ledger, notices).first)
                 #expect(await processor.process(blob) == .done)
@@ -93,7 +91,7 @@ import Testing
                 let notices = try await sim.publish([first, second])
                 let sink = RecordingSink("all")
                 let registry = MetricsRegistry()
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry)
+                let processor = try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry)
                 let blobs = try await recordAndLease(ledger, notices)
                 #expect(await processor.process(try leased(notices[0], in: blobs)) == .done)
                 #expect(await processor.process(try leased(notices[1], in: blobs)) == .done)
@@ -127,7 +125,7 @@ import Testing
                 let file = RecordingSink("file")
                 let hec = RecordingSink("hec")
                 let registry = MetricsRegistry()
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file, hec], registry: registry)
+                let processor = try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file, hec], registry: registry)
                 let blobs = try await recordAndLease(ledger, notices)
                 let outcomes = await withTaskGroup(of: BlobOutcome.self) { group in
                     for blob in blobs { group.addTask { await processor.process(blob) } }
@@ -146,66 +144,63 @@ import Testing
         }
     }
 
-    @Test func aRetryAfterACrashResendsOnlyToSinksWithoutAcknowledgement() async throws {
+    @Test func aRetryAfterACrashSkipsTheRecordsAlreadySpooledAndSpoolsTheRest() async throws {
         try await self.withLedger { ledger in
             try await withFwdSim { sim in
                 let notices = try await sim.publish([(0..<5).map { _ in auditRecord(newId()) }])
                 let start = Date()
-                // The crashed attempt: it claimed every record and the file sink's acceptance was stored,
-                // then the process died before the HEC sink's.
-                let crashed = try #require(try await recordAndLease(ledger, notices, now: start).first)
                 let served = try RecordSplitter.split(try await sim.rawBlob(notices[0]))
-                #expect(try await ledger.claimRecords(served.compactMap(\.id), blobId: crashed.id, now: start) == Array(repeating: false, count: 5))
-                try await ledger.recordSinkAccepted(blobId: crashed.id, sink: "file", records: 5, now: start)
+                let file = RecordingSink("file")
+                let processor = try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file],
+                                                        policy: ForwardingPolicy(windowRecords: 2), now: start)
+                // The crashed attempt: its first window (2 records) reached the spool and the ledger recorded it,
+                // then the process died.
+                let crashed = try #require(try await recordAndLease(ledger, notices, now: start).first)
+                _ = try await ledger.claimRecords(served.prefix(2).compactMap(\.id), blobId: crashed.id, now: start)
+                let range = try await processor.spool.append(served.prefix(2).map {
+                    SpoolRecord(origin: BlobSource(blobId: crashed.id, tenantId: tenantA, contentType: "Audit.General",
+                                                   contentId: crashed.notice.contentId), record: $0)
+                })
+                #expect(try await ledger.recordSpoolProgress(crashed, offset: served[1].offset + 1, lastSequence: range.last))
 
-                // After restart the lease has expired and the blob comes back.
+                // After restart the lease has expired and the blob comes back: only the other 3 are spooled.
                 let later = start.addingTimeInterval(301)
                 let retry = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: later).first)
                 #expect(retry.attempt == 2)
-                let file = RecordingSink("file")
-                let hec = RecordingSink("hec")
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file, hec], now: later)
+                #expect(retry.spoolOffset == served[1].offset + 1)
                 #expect(await processor.process(retry) == .done)
-                #expect(file.calls == 0)
-                // Its own claims are not duplicates: the HEC sink gets every record.
-                #expect(hec.records == served.map(\.bytes))
+                #expect(processor.spool.end == 5)
+                #expect(file.records == served.map(\.bytes))
+                #expect(try await ledger.state(tenantId: tenantA, contentId: notices[0].contentId) == .done)
             }
         }
     }
 
-    @Test func aFailingSinkHoldsOnlyItsOwnBacklogAndCatchesUp() async throws {
+    @Test func aFailingSinkHoldsOnlyItsOwnBacklogAndCatchesUpWithoutAnotherDownload() async throws {
         try await self.withLedger { ledger in
             try await withFwdSim { sim in
                 let notices = try await sim.publish([[auditRecord(newId()), auditRecord(newId())], [auditRecord(newId())]])
                 let file = RecordingSink("file")
                 let hec = RecordingSink("hec", mode: .fail(.transient, retryAfter: .seconds(30)))
                 let start = Date()
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file, hec], now: start)
+                let fetcher = CountingFetcher(sim.fetcher())
+                let processor = try await makeProcessor(ledger: ledger, fetcher: fetcher, sinks: [file, hec], now: start)
                 for blob in try await recordAndLease(ledger, notices, now: start) {
-                    let outcome = await processor.process(blob)
-                    guard case .retry(let at, let reason) = outcome else {
-                        Issue.record("expected a retry, got \(outcome)")
-                        continue
-                    }
-                    #expect(reason.contains("hec: test outage"))
-                    #expect(!reason.contains("file"))
-                    #expect(at == start.addingTimeInterval(30))  // the sink's Retry-After
+                    #expect(await processor.process(blob) == .done)
                 }
                 #expect(file.records.count == 3)
                 #expect(hec.records.isEmpty)
                 #expect(try await ledger.sinkBacklog(sinks: ["file", "hec"]) == ["file": 0, "hec": 2])
+                #expect(try await ledger.summary(now: start).total(.spooled) == 2)
 
-                // The HEC sink recovers: only it receives the blobs, and they are done.
+                // The HEC sink recovers: it gets the records from the spool; nothing is fetched again.
                 hec.setMode(.accept)
-                let later = start.addingTimeInterval(31)
-                let again = try await ledger.lease(limit: 10, for: .seconds(300), now: later)
-                #expect(again.count == 2)
-                let recovered = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [file, hec], now: later)
-                for blob in again { #expect(await recovered.process(blob) == .done) }
+                await processor.drain()
                 #expect(file.records.count == 3)
                 #expect(hec.records.count == 3)
+                #expect(fetcher.opens == 2)
                 #expect(try await ledger.sinkBacklog(sinks: ["file", "hec"]) == ["file": 0, "hec": 0])
-                #expect(try await ledger.summary(now: later).total(.done) == 2)
+                #expect(try await ledger.summary(now: start).total(.done) == 2)
             }
         }
     }
@@ -219,7 +214,7 @@ import Testing
         let fetcher = CountingFetcher(ManagementAPIBlobFetcher(clients: [:]))
         let registry = MetricsRegistry()
         let sink = RecordingSink("all")
-        let processor = makeProcessor(ledger: ledger, fetcher: fetcher, sinks: [sink], registry: registry, now: now)
+        let processor = try await makeProcessor(ledger: ledger, fetcher: fetcher, sinks: [sink], registry: registry, now: now)
         let blob = try #require(try await recordAndLease(ledger, [notice], now: now).first)
         #expect(await processor.process(blob) == .expired)
         #expect(try await ledger.state(tenantId: tenantA, contentId: "gone") == .expired)
@@ -242,7 +237,7 @@ import Testing
                 try await sim.control("POST", "clock", #"{"advanceSeconds":\#(8 * 86_400)}"#)
                 let registry = MetricsRegistry()
                 let sink = RecordingSink("all")
-                let processor = makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry)
+                let processor = try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry)
                 let blobs = try await recordAndLease(ledger, [missing, stale])
                 let missingOutcome = await processor.process(try leased(missing, in: blobs))
                 let staleOutcome = await processor.process(try leased(stale, in: blobs))
@@ -271,7 +266,7 @@ import Testing
 
                 // 5xx on every try (the client's own retries included): a retry, not a parse failure.
                 try await sim.control("POST", "faults", #"{"faults":[{"endpoint":"blob","kind":"5xx"}]}"#)
-                var outcome = await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now).process(blob)
+                var outcome = await (try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now)).process(blob)
                 guard case .retry(_, let fetchReason) = outcome else { Issue.record("expected a retry, got \(outcome)"); return }
                 #expect(fetchReason.hasPrefix("fetch:"))
 
@@ -279,7 +274,7 @@ import Testing
                 for attempt in 1...3 {
                     now = now.addingTimeInterval(3_600)
                     blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
-                    outcome = await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now).process(blob)
+                    outcome = await (try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now)).process(blob)
                     if attempt < 3 {
                         guard case .retry(_, let reason) = outcome else { Issue.record("attempt \(attempt): \(outcome)"); return }
                         #expect(reason.hasPrefix("parse:"))
@@ -297,7 +292,7 @@ import Testing
                 try await sim.control("DELETE", "faults")
                 #expect(try await ledger.replayDead(now: now) == 1)
                 blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
-                #expect(await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], now: now).process(blob) == .done)
+                #expect(await (try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], now: now)).process(blob) == .done)
                 #expect(sink.records.count == 2)
             }
         }
@@ -316,7 +311,7 @@ import Testing
                 let attempts = ForwardingPolicy().maxClientErrorAttempts
                 var outcome = BlobOutcome.done
                 for attempt in 1...attempts {
-                    outcome = await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now).process(blob)
+                    outcome = await (try await makeProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink], registry: registry, now: now)).process(blob)
                     guard attempt < attempts else { break }
                     guard case .retry(_, let reason) = outcome else { Issue.record("attempt \(attempt): \(outcome)"); return }
                     #expect(reason.hasPrefix("fetch:"))

@@ -80,19 +80,23 @@ struct EndToEnd: Sendable {
         return (byId, total)
     }
 
-    /// The sinks of the config, with fast retries, and a pool over them (polling the ledger every 100 ms at most).
-    func pool(ledger: SQLiteLedger, registry: MetricsRegistry,
-              retry: SinkRetryPolicy = SinkRetryPolicy(backoff: .init(base: .milliseconds(20), cap: .milliseconds(200), maxAttempts: 4),
-                                                       budget: .seconds(5)),
-              policy: ForwardingPolicy = ForwardingPolicy(retryBase: .milliseconds(100), retryCap: .milliseconds(500))) throws
-        -> (WorkerPool, [any Sink])
+    /// The sinks of the config, with fast retries, and both stages over them: the pool (polling the ledger every
+    /// 100 ms at most) and one delivery loop per sink.
+    func stages(ledger: SQLiteLedger, registry: MetricsRegistry,
+                retry: SinkRetryPolicy = SinkRetryPolicy(backoff: .init(base: .milliseconds(20), cap: .milliseconds(200), maxAttempts: 4),
+                                                         budget: .seconds(5)),
+                policy: ForwardingPolicy = ForwardingPolicy(retryBase: .milliseconds(100), retryCap: .milliseconds(500))) async throws
+        -> (Stages, [any Sink])
     {
         let sinks = try SinkFactory.makeSinks(self.config.sinks, http: self.sim.http, metrics: registry, logger: quietLogger,
                                               retry: retry, config: self.config)
-        let processor = BlobProcessor(ledger: ledger, fetcher: self.sim.fetcher(), sinks: sinks,
-                                      metrics: ForwarderMetrics(registry: registry), policy: policy, logger: quietLogger)
-        let pool = WorkerPool(processor: processor, settings: .init(concurrency: 4, idleWait: .milliseconds(100)), signal: ledger.newWork)
-        return (pool, sinks)
+        let fetcher = self.sim.fetcher()
+        let stages = try await Stages.make(ledger: ledger, sinks: sinks, registry: registry) { spool in
+            let processor = BlobProcessor(ledger: ledger, fetcher: fetcher, spool: spool, sinks: sinks,
+                                          metrics: ForwarderMetrics(registry: registry), policy: policy, logger: quietLogger)
+            return WorkerPool(processor: processor, settings: .init(concurrency: 4, idleWait: .milliseconds(100)), signal: ledger.newWork)
+        }
+        return (stages, sinks)
     }
 
     /// The file sink's lines.

@@ -34,12 +34,13 @@ import Testing
                 #expect(total == 10_000)
                 #expect(expected.count < 9_000 && expected.count > 8_000, "about 15% duplicates: \(expected.count) distinct")
                 let registry = MetricsRegistry()
-                let (pool, sinks) = try env.pool(ledger: ledger, registry: registry)
+                let (stages, sinks) = try await env.stages(ledger: ledger, registry: registry)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await pool.run() }
+                    group.addTask { try await stages.run() }
                     _ = try await ledger.record(notices, source: .poll, at: Date())
-                    try await waitForOutcomes(pool, notices.count)
-                    pool.beginShutdown()
+                    try await waitForOutcomes(stages.pool, notices.count)
+                    await stages.waitDelivered()
+                    stages.beginShutdown()
                     try await group.waitForAll()
                 }
                 for sink in sinks { await sink.shutdown() }
@@ -62,12 +63,13 @@ import Testing
                 #expect(notices.count == 2)
                 let (expected, total) = try await env.expected(notices)
                 #expect(total == 100_001 && expected.count == 100_001)
-                let (pool, sinks) = try env.pool(ledger: ledger, registry: MetricsRegistry())
+                let (stages, sinks) = try await env.stages(ledger: ledger, registry: MetricsRegistry())
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await pool.run() }
+                    group.addTask { try await stages.run() }
                     _ = try await ledger.record(notices, source: .poll, at: Date())
-                    try await waitForOutcomes(pool, 2, within: 240)
-                    pool.beginShutdown()
+                    try await waitForOutcomes(stages.pool, 2, within: 240)
+                    await stages.waitDelivered()
+                    stages.beginShutdown()
                     try await group.waitForAll()
                 }
                 for sink in sinks { await sink.shutdown() }
@@ -88,13 +90,14 @@ import Testing
                 let notices = try await env.publish(blobs: 4, records: 1_000)
                 let (expected, _) = try await env.expected(notices)
                 let registry = MetricsRegistry()
-                let (pool, sinks) = try env.pool(ledger: ledger, registry: registry)
+                let (stages, sinks) = try await env.stages(ledger: ledger, registry: registry)
                 let started = ContinuousClock.now
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await pool.run() }
+                    group.addTask { try await stages.run() }
                     _ = try await ledger.record(notices, source: .poll, at: Date())
-                    try await waitForOutcomes(pool, notices.count)
-                    pool.beginShutdown()
+                    try await waitForOutcomes(stages.pool, notices.count)
+                    await stages.waitDelivered()
+                    stages.beginShutdown()
                     try await group.waitForAll()
                 }
                 for sink in sinks { await sink.shutdown() }
@@ -109,35 +112,40 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func aSinkThatIsDownHoldsOnlyItsOwnBacklogAndCatchesUp() async throws {
+    func aSinkThatIsDownHoldsOnlyItsOwnBacklogAndCatchesUpWithoutASecondDownload() async throws {
         try await withTemporaryDirectory { directory in
             try await EndToEnd.run(in: directory) { env in
                 let ledger = try await SQLiteLedger.open(path: env.statePath)
                 let notices = try await env.publish(blobs: 10, records: 200)
                 let (expected, _) = try await env.expected(notices)
-                let (pool, sinks) = try env.pool(ledger: ledger, registry: MetricsRegistry(),
-                                                 policy: ForwardingPolicy(retryBase: .seconds(5), retryCap: .seconds(5)))
+                let servedBefore = try #require(try await env.sim.control("GET", "counters")["blobsServed"] as? Int)
+                let (stages, sinks) = try await env.stages(ledger: ledger, registry: MetricsRegistry())
                 env.hec.setDown(true)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await pool.run() }
+                    group.addTask { try await stages.run() }
                     _ = try await ledger.record(notices, source: .poll, at: Date())
-                    // Every blob is tried once and put back for Splunk alone; the file and Sentinel have it all.
-                    try await waitForOutcomes(pool, notices.count) { if case .retry = $0 { true } else { false } }
+                    // Every blob is fetched once and spooled; the file and Sentinel have it all while Splunk is down.
+                    try await waitForOutcomes(stages.pool, notices.count)
+                    await stages.waitDelivered(["archive", "sentinel"])
                     let backlog = try await ledger.sinkBacklog(sinks: EndToEnd.sinkNames)
                     #expect(backlog == ["archive": 0, "sentinel": 0, "splunk": notices.count])
                     #expect(try env.fileLines().count == expected.count)
                     #expect(try await env.ingestedRecords().count == expected.count)
                     #expect(env.hec.events.isEmpty)
+                    #expect(try await ledger.summary(now: Date()).total(.spooled) == notices.count)
 
                     env.hec.setDown(false)
-                    try await waitForOutcomes(pool, notices.count)
-                    pool.beginShutdown()
+                    await stages.waitDelivered()
+                    stages.beginShutdown()
                     try await group.waitForAll()
                 }
                 for sink in sinks { await sink.shutdown() }
-                // The backlog drained into Splunk; the other sinks got nothing twice.
+                // The backlog drained into Splunk from the spool; the other sinks got nothing twice.
                 try await Self.expectExactlyOnce(env, expected)
                 #expect(try await ledger.sinkBacklog(sinks: EndToEnd.sinkNames).values.allSatisfy { $0 == 0 })
+                #expect(try await ledger.summary(now: Date()).total(.done) == notices.count)
+                // One GET per blob, whatever the sinks did.
+                #expect(try await env.sim.control("GET", "counters")["blobsServed"] as? Int == servedBefore + notices.count)
                 await ledger.close()
             }
         }
@@ -151,13 +159,14 @@ import Testing
                 // The first blob's content expired (as if queued 7 days ago and never forwarded).
                 notices[0].contentExpiration = Date().addingTimeInterval(-60)
                 let registry = MetricsRegistry()
-                let (pool, sinks) = try env.pool(ledger: ledger, registry: registry)
+                let (stages, sinks) = try await env.stages(ledger: ledger, registry: registry)
                 let servedBefore = try #require(try await env.sim.control("GET", "counters")["blobsServed"] as? Int)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await pool.run() }
+                    group.addTask { try await stages.run() }
                     _ = try await ledger.record(notices, source: .poll, at: Date())
-                    try await waitForOutcomes(pool, 2) { $0 == .done || $0 == .expired }
-                    pool.beginShutdown()
+                    try await waitForOutcomes(stages.pool, 2) { $0 == .done || $0 == .expired }
+                    await stages.waitDelivered()
+                    stages.beginShutdown()
                     try await group.waitForAll()
                 }
                 for sink in sinks { await sink.shutdown() }

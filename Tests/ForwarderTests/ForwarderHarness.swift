@@ -103,9 +103,12 @@ func newId() -> String { UUID().uuidString.lowercased() }
 
 /// A processor over `ledger` and `fetcher` with a clock frozen at `now` (lease renewal never fires).
 func makeProcessor(ledger: any Ledger, fetcher: any BlobFetcher, sinks: [any Sink], registry: MetricsRegistry = MetricsRegistry(),
-                   policy: ForwardingPolicy = ForwardingPolicy(), now: Date = Date()) -> BlobProcessor {
-    BlobProcessor(ledger: ledger, fetcher: fetcher, sinks: sinks, metrics: ForwarderMetrics(registry: registry),
-                  policy: policy, clock: FrozenClock(now), logger: quietLogger)
+                   policy: ForwardingPolicy = ForwardingPolicy(), now: Date = Date(),
+                   clock: (any WorkerClock)? = nil) async throws -> SpooledProcessor {
+    let store = try await SharedTestSpools.spool(for: ledger)
+    let processor = BlobProcessor(ledger: ledger, fetcher: fetcher, spool: store.spool, sinks: sinks, metrics: ForwarderMetrics(registry: registry),
+                                  policy: policy, clock: clock ?? FrozenClock(now), logger: quietLogger)
+    return try await SpooledProcessor(processor: processor, store: store, ledger: ledger, sinks: sinks)
 }
 
 /// Records `notices` and leases every due blob at `now`, in contentCreated order.

@@ -35,9 +35,8 @@ struct StallingFetcher: BlobFetcher {
         // Every renewal tick comes at once: with renewals regardless of progress, the attempt would renew
         // for as many ticks as the clock gives and then wait forever on the stalled body.
         let clock = ScriptedClock(now, immediate: 3)
-        let processor = BlobProcessor(ledger: ledger, fetcher: StallingFetcher(), sinks: [RecordingSink("siem")],
-                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
-                                      policy: ForwardingPolicy(leaseDuration: .seconds(300)), clock: clock, logger: quietLogger)
+        let processor = try await makeProcessor(ledger: ledger, fetcher: StallingFetcher(), sinks: [RecordingSink("siem")],
+                                                policy: ForwardingPolicy(leaseDuration: .seconds(300)), clock: clock)
         let outcome = try await firstResult(within: 30) { await processor.process(blob) }
         guard case .retry(_, let reason)? = outcome else {
             Issue.record("the stalled attempt was not given up: \(String(describing: outcome))")

@@ -54,13 +54,15 @@ import Testing
                 // Pending now: d1, d2, done (no sink has them) and open (archive has it).
                 let json = try await runActivityhook(["status", "--json", "--config", config])
                 #expect(json.status == 0, "\(json.output)")
-                #expect(json.output.contains(#""sinks":[{"name":"archive","type":"file","backlog":3},{"name":"alerts","type":"file","backlog":4}]"#),
+                #expect(json.output.contains(#"{"name":"archive","type":"file","state":"delivering","lagRecords":0,"lagBytes":0,"backlog":3,"#),
+                        "\(json.output)")
+                #expect(json.output.contains(#"{"name":"alerts","type":"file","state":"delivering","lagRecords":0,"lagBytes":0,"backlog":4,"#),
                         "\(json.output)")
                 let text = try await runActivityhook(["status", "--config", config])
                 #expect(text.status == 0, "\(text.output)")
                 let lines = text.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-                #expect(lines.contains(["archive", "file", "3"]), "\(text.output)")
-                #expect(lines.contains(["alerts", "file", "4"]), "\(text.output)")
+                #expect(lines.contains(["archive", "file", "delivering", "0", "0", "-", "3"]), "\(text.output)")
+                #expect(lines.contains(["alerts", "file", "delivering", "0", "0", "-", "4"]), "\(text.output)")
                 // Completeness and what is at risk: four pending blobs, the oldest first seen moments ago.
                 #expect(text.output.contains("ONLY POLLED"), "\(text.output)")
                 #expect(text.output.contains("oldest blob not done: "), "\(text.output)")

@@ -3,6 +3,7 @@ import HookConfig
 import HookForwarder
 import HookLedger
 import HookMetrics
+import HookRecords
 import Synchronization
 import Testing
 
@@ -62,29 +63,26 @@ final class ScriptedClock: WorkerClock {
         #expect(ForwardingPolicy(workers: WorkersConfig(concurrency: 2, maxAttempts: 4)).errorAfterAttempts == 4)
     }
 
-    @Test func aSinkOutageNeverMakesABlobDeadWhateverTheAttempts() async throws {
+    @Test func aSinkOutageNeverTouchesTheBlobItIsSpooledOnceAndItsRecordsWaitForTheSink() async throws {
         let ledger = InMemoryLedger()
-        var now = Date()
+        let now = Date()
         _ = try await ledger.record([self.notice("held", now: now)], source: .webhook, at: now)
         let sink = RecordingSink("siem", mode: .fail(.permanent, retryAfter: nil))
-        let policy = ForwardingPolicy(errorAfterAttempts: 2)
-        for attempt in 1...6 {
-            let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
-            #expect(blob.attempt == attempt)
-            let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
-                                          metrics: ForwarderMetrics(registry: MetricsRegistry()), policy: policy,
-                                          clock: FrozenClock(now), logger: quietLogger)
-            let outcome = await processor.process(blob)
-            guard case .retry(let at, let reason) = outcome else {
-                Issue.record("attempt \(attempt): \(outcome)")
-                return
-            }
-            #expect(at.timeIntervalSince(now) <= 300)
-            #expect(reason == "sinks failed: siem: test outage")
-            now = now.addingTimeInterval(301)
-        }
-        #expect(try await ledger.state(tenantId: tenantA, contentId: "held") == .retry)
+        let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
+        let processor = try await makeProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+                                                policy: ForwardingPolicy(errorAfterAttempts: 2), now: now)
+        #expect(await processor.process(blob) == .done)
+        // Fetched once; the sink refused, so the blob waits (spooled) and is never leased again.
+        #expect(try await ledger.state(tenantId: tenantA, contentId: "held") == .spooled)
+        #expect(try await ledger.lease(limit: 1, for: .seconds(300), now: now.addingTimeInterval(3_600)).isEmpty)
+        for _ in 0..<5 { await processor.drain() }
         #expect(sink.calls == 6)
+        #expect(try await ledger.sinkBacklog(sinks: ["siem"]) == ["siem": 1])
+        // The destination takes the records at last: the same records, from the spool, and the blob is done.
+        sink.setMode(.accept)
+        await processor.drain()
+        #expect(sink.records.count == (try RecordSplitter.split(Self.body)).count)
+        #expect(try await ledger.state(tenantId: tenantA, contentId: "held") == .done)
     }
 
     @Test func aLeaseIsRenewedWhileTheBlobIsInFlightAndReleasedOnCancellation() async throws {
@@ -92,10 +90,11 @@ final class ScriptedClock: WorkerClock {
         let now = Date()
         _ = try await ledger.record([self.notice("long", now: now)], source: .webhook, at: now)
         let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
-        let sink = RecordingSink("siem", mode: .block)
-        // The renewal is due once the sink has the records (progress: a lease is renewed only while it is made).
-        let clock = ScriptedClock(now, immediate: 1) { try? await waitFor(1, of: sink.started) }
-        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+        let store = try await TestSpool.make()
+        let spool = store.spool
+        // The renewal is due once records are spooled (progress: a lease is renewed only while it is made).
+        let clock = ScriptedClock(now, immediate: 1) { await spool.waitForEntries(from: 0) }
+        let processor = BlobProcessor(ledger: ledger, fetcher: EndlessFetcher(), spool: spool, sinks: [RecordingSink("siem")],
                                       metrics: ForwarderMetrics(registry: MetricsRegistry()),
                                       policy: ForwardingPolicy(leaseDuration: .seconds(300)), clock: clock, logger: quietLogger)
         let task = Task { await processor.process(blob) }
@@ -107,6 +106,7 @@ final class ScriptedClock: WorkerClock {
         #expect(await task.value == .released)
         let again = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
         #expect(again.attempt == 1)
+        withExtendedLifetime(store) {}
     }
 
     @Test func aWorkerWhoseLeaseWasTakenStopsAndRecordsNothing() async throws {
@@ -116,21 +116,22 @@ final class ScriptedClock: WorkerClock {
         let stale = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now).first)
         // The lease expired (say the process hung) and another worker took the blob.
         let current = try #require(try await ledger.lease(limit: 1, for: .seconds(60), now: now.addingTimeInterval(61)).first)
-        let sink = RecordingSink("siem", mode: .block)
-        // The first renewal is due at once and finds the lease gone.
-        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: Self.body), sinks: [sink],
+        let store = try await TestSpool.make()
+        let spool = store.spool
+        let processor = BlobProcessor(ledger: ledger, fetcher: EndlessFetcher(), spool: spool, sinks: [RecordingSink("siem")],
                                       metrics: ForwarderMetrics(registry: MetricsRegistry()),
-                                      clock: ScriptedClock(now, immediate: 1) { try? await waitFor(1, of: sink.started) },
+                                      clock: ScriptedClock(now, immediate: 1) { await spool.waitForEntries(from: 0) },
                                       logger: quietLogger)
         guard case .abandoned = await processor.process(stale) else {
             Issue.record("expected the stale worker to abandon the blob")
             return
         }
-        #expect(try await ledger.acceptedSinks(blobId: stale.id).isEmpty)
-        #expect(try await ledger.complete(current, now: now))
+        #expect(try await ledger.state(tenantId: tenantA, contentId: "slow") == .leased)
+        #expect(try await ledger.markSpooled(current, lastSequence: nil, sinks: ["siem"], now: now))
+        withExtendedLifetime(store) {}
     }
 
-    @Test func aSinkThatFailsGetsNothingMoreInThisAttemptWhileTheOthersGetEveryWindow() async throws {
+    @Test func windowsAreSpooledAsTheBodyStreamsAndAFailingSinkHoldsOnlyItsOwnCursor() async throws {
         let ledger = InMemoryLedger()
         let now = Date()
         let padding = String(repeating: "x", count: 500)
@@ -141,18 +142,32 @@ final class ScriptedClock: WorkerClock {
         let good = RecordingSink("good")
         let bad = RecordingSink("bad", mode: .fail(.transient, retryAfter: nil))
         // Windows bounded by bytes: about 5 KB, so 9 records each.
-        let processor = BlobProcessor(ledger: ledger, fetcher: StaticFetcher(body: body), sinks: [good, bad],
-                                      metrics: ForwarderMetrics(registry: MetricsRegistry()),
-                                      policy: ForwardingPolicy(windowRecords: 1_000, windowBytes: 5_000),
-                                      clock: FrozenClock(now), logger: quietLogger)
-        guard case .retry = await processor.process(blob) else {
-            Issue.record("expected a retry")
-            return
-        }
-        #expect(bad.calls == 1)
+        let processor = try await makeProcessor(ledger: ledger, fetcher: StaticFetcher(body: body), sinks: [good, bad],
+                                                policy: ForwardingPolicy(windowRecords: 1_000, windowBytes: 5_000), now: now)
+        #expect(await processor.process(blob) == .done)
+        #expect(processor.spool.end == 100)
         #expect(good.records.count == 100)
-        #expect(good.batches.count == 12)
-        #expect(good.batches.allSatisfy { $0.byteCount < 5_000 + 600 })
+        #expect(bad.calls >= 1)
         #expect(try await ledger.acceptedSinks(blobId: blob.id) == ["good"])
+        #expect(try await ledger.sinkBacklog(sinks: ["good", "bad"]) == ["good": 0, "bad": 1])
     }
+}
+
+/// A body that never ends: records for as long as it is read (a long blob in flight).
+struct EndlessFetcher: BlobFetcher {
+    struct Records: AsyncSequence, Sendable {
+        typealias Element = [UInt8]
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var count = 0
+            mutating func next() async throws -> [UInt8]? {
+                defer { self.count += 1 }
+                try Task.checkCancellation()
+                await Task.yield()
+                return Array(((self.count == 0 ? "[" : ",") + #"{"Id":"endless-\#(self.count)","RecordType":1}"#).utf8)
+            }
+        }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator() }
+    }
+
+    func open(_ blob: LeasedBlob) async throws -> BlobChunks { BlobChunks(Records()) }
 }

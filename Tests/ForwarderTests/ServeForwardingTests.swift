@@ -2,6 +2,7 @@ import Foundation
 import HookLedger
 import HookTestSupport
 import SimulatorTestSupport
+import Synchronization
 import Testing
 
 /// Issue 6: the built `activityhook serve` killed with SIGKILL while it forwards, then restarted.
@@ -33,8 +34,8 @@ import Testing
                 _ = try await env.sim.control("DELETE", "faults")
                 let second = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
                 defer { second.signal(SIGTERM) }
-                let drained = try await firstLine(of: second, containing: "work queue drained", within: 120)
-                #expect(drained != nil, "the restarted serve never drained the queue")
+                let caughtUp = try await allSinksCaughtUp(second, sinks: ["archive", "splunk", "sentinel"], within: 120)
+                #expect(caughtUp == true, "the restarted serve never drained the queue into every sink")
                 second.signal(SIGTERM)
                 #expect(await second.waitForExit() == 0)
 
@@ -63,6 +64,31 @@ extension FwdSim {
 }
 
 /// The first output line of `process` containing `text`, or nil after `seconds` (a deadline, not a sleep).
+/// Waits until `serve` (JSON logs) drained its work queue and every one of `sinks` caught up with the spool
+/// up to where it stood then: the readiness signal that everything fetched reached every sink.
+func allSinksCaughtUp(_ process: ChildProcess, sinks: [String], within seconds: Double) async throws -> Bool? {
+    let state = Mutex<(drainedAt: UInt64?, reached: [String: UInt64])>((nil, [:]))
+    @Sendable func value(_ key: String, in line: String) -> String? {
+        guard let range = line.range(of: "\"\(key)\":\"") else { return nil }
+        return String(line[range.upperBound...].prefix { $0 != "\"" })
+    }
+    let line = try await firstResult(within: seconds) {
+        await process.waitForLine { line in
+            state.withLock { state in
+                if line.contains("work queue drained"), let end = value("spoolEnd", in: line).flatMap(UInt64.init) {
+                    state.drainedAt = end
+                } else if line.contains("sink caught up with the spool"), let sink = value("sink", in: line),
+                          let end = value("spoolEnd", in: line).flatMap(UInt64.init) {
+                    state.reached[sink] = max(state.reached[sink] ?? 0, end)
+                }
+                guard let drained = state.drainedAt else { return false }
+                return sinks.allSatisfy { (state.reached[$0] ?? 0) >= drained }
+            }
+        }
+    }
+    return line.map { _ in true }
+}
+
 func firstLine(of process: ChildProcess, containing text: String, within seconds: Double) async throws -> String? {
     try await firstResult(within: seconds) { await process.waitForLine { $0.contains(text) } }
 }

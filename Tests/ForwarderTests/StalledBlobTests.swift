@@ -37,7 +37,7 @@ import Testing
                                     contentExpiration: now.addingTimeInterval(86_400))
             let ledger = InMemoryLedger()
             let sink = RecordingSink("file")
-            let processor = makeProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: [client]), sinks: [sink], now: now)
+            let processor = try await makeProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: [client]), sinks: [sink], now: now)
 
             let first = try #require(try await recordAndLease(ledger, [notice], now: now).first)
             let outcome = try await firstResult(within: 90) { await processor.process(first) }

@@ -15,17 +15,21 @@ import Testing
             try await withFwdSim { sim in
                 let notices = try await sim.publish((0..<6).map { _ in (0..<3).map { _ in auditRecord(newId()) } })
                 let sink = RecordingSink("all")
-                let processor = BlobProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink],
-                                              metrics: ForwarderMetrics(registry: MetricsRegistry()), logger: quietLogger)
                 let signal = WorkSignal()
-                // A long idle wait: only the signal can make the pool look at the ledger again in time.
-                let pool = WorkerPool(processor: processor, settings: .init(concurrency: 2, idleWait: .seconds(600)), signal: signal)
+                let fetcher = sim.fetcher()
+                let stages = try await Stages.make(ledger: ledger, sinks: [sink]) { spool in
+                    let processor = BlobProcessor(ledger: ledger, fetcher: fetcher, spool: spool, sinks: [sink],
+                                                  metrics: ForwarderMetrics(registry: MetricsRegistry()), logger: quietLogger)
+                    // A long idle wait: only the signal can make the pool look at the ledger again in time.
+                    return WorkerPool(processor: processor, settings: .init(concurrency: 2, idleWait: .seconds(600)), signal: signal)
+                }
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await pool.run() }
+                    group.addTask { try await stages.run() }
                     _ = try await ledger.record(notices, source: .webhook, at: Date())
                     signal.ring()
-                    try await waitFor(6, of: sink.started)
-                    pool.beginShutdown()
+                    try await waitForOutcomes(stages.pool, 6)
+                    await stages.waitDelivered()
+                    stages.beginShutdown()
                     try await group.waitForAll()
                 }
                 #expect(sink.records.count == 18)
@@ -41,8 +45,10 @@ import Testing
             try await withFwdSim { sim in
                 let notices = try await sim.publish([[auditRecord(newId())], [auditRecord(newId())]])
                 _ = try await ledger.record(notices, source: .webhook, at: Date())
-                let sink = RecordingSink("stuck", mode: .block)
-                let processor = BlobProcessor(ledger: ledger, fetcher: sim.fetcher(), sinks: [sink],
+                // Bodies that stall after their first byte keep both blobs in flight.
+                let fetcher = CountingFetcher(StallingFetcher())
+                let store = try await TestSpool.make()
+                let processor = BlobProcessor(ledger: ledger, fetcher: fetcher, spool: store.spool, sinks: [RecordingSink("all")],
                                               metrics: ForwarderMetrics(registry: MetricsRegistry()), logger: quietLogger)
                 let pool = WorkerPool(processor: processor,
                                       settings: .init(concurrency: 4, idleWait: .seconds(600), shutdownGrace: .milliseconds(50)))
@@ -50,7 +56,7 @@ import Testing
                 let group = ServiceGroup(configuration: .init(services: [pool], logger: quietLogger))
                 try await withThrowingTaskGroup(of: Void.self) { tasks in
                     tasks.addTask { try await group.run() }
-                    try await waitFor(2, of: sink.started)
+                    try await waitFor(2, of: fetcher.opened)
                     #expect(try await ledger.summary(now: Date()).total(.leased) == 2)
                     await group.triggerGracefulShutdown()
                     try await tasks.waitForAll()
@@ -86,8 +92,9 @@ import Testing
         // how the test knows the prune happened without waiting on time.
         let sink = RecordingSink("all")
         let fetcher = CountingFetcher(ManagementAPIBlobFetcher(clients: [:]))
-        let processor = BlobProcessor(ledger: ledger, fetcher: fetcher, sinks: [sink], metrics: ForwarderMetrics(registry: MetricsRegistry()),
-                                      clock: FrozenClock(now), logger: quietLogger)
+        let store = try await TestSpool.make()
+        let processor = BlobProcessor(ledger: ledger, fetcher: fetcher, spool: store.spool, sinks: [sink],
+                                      metrics: ForwarderMetrics(registry: MetricsRegistry()), clock: FrozenClock(now), logger: quietLogger)
         let pool = WorkerPool(processor: processor, settings: .init(concurrency: 3, idleWait: .milliseconds(20)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pool.run() }
@@ -115,7 +122,8 @@ import Testing
         try await ledger.recordSinkAccepted(blobId: blobs[0].id, sink: "file", records: 1, now: now)
         #expect(try await ledger.complete(blobs[1], now: now))
         let registry = MetricsRegistry()
-        let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: [:]),
+        let store = try await TestSpool.make()
+        let processor = BlobProcessor(ledger: ledger, fetcher: ManagementAPIBlobFetcher(clients: [:]), spool: store.spool,
                                       sinks: [RecordingSink("file"), RecordingSink("hec")],
                                       metrics: ForwarderMetrics(registry: registry), clock: FrozenClock(now), logger: quietLogger)
         await WorkerPool(processor: processor, settings: .init()).refreshGauges()

@@ -41,7 +41,7 @@ struct SQLiteCrashTests {
         // The child never pauses between batches: this kill lands inside (or just around) a transaction.
         child.signal(SIGKILL)
         _ = await child.waitForExit()
-        #expect(child.process.terminationReason == .uncaughtSignal && child.process.terminationStatus == SIGKILL,
+        #expect(child.terminationSignal == SIGKILL,
                 "the child must die from SIGKILL, not exit on its own")
         while let line = await child.nextLine() { record(line) }
         return (beforeKill, reported)
