@@ -1,10 +1,12 @@
 import HookEntraAuth
 import HookRetry
 
-/// How long ``BatchingSink`` keeps retrying one request before it gives the records back to the forwarder.
+/// How long ``BatchingSink`` keeps retrying one request before it gives the records back to its caller.
 ///
-/// The budget bounds a single `deliver` call: past it the call throws a transient ``SinkError`` and the blob
-/// stays pending for this sink only, so one slow destination never stalls a worker for long.
+/// The budget bounds a single `deliver` call: past it the call throws a transient ``SinkError`` (with the
+/// server's `Retry-After`, if any). The sink's delivery loop then records the state (`status`, `/metrics`) and
+/// retries with its own back-off for as long as it takes (docs/spool.md), so this budget is short: the state
+/// an operator sees turns to "retrying" within seconds of the first failure.
 public struct SinkRetryPolicy: Sendable {
     /// Back-off between attempts (exponential with full jitter; a server's `Retry-After` is used as given);
     /// its `maxAttempts` counts the first attempt too.
@@ -12,12 +14,12 @@ public struct SinkRetryPolicy: Sendable {
     /// Total time one request may spend retrying; a wait that would end past it is not started.
     public var budget: Duration
 
-    /// Creates a policy; the defaults allow 8 attempts within 60 s, starting at 0.5 s and capped at 30 s.
+    /// Creates a policy; the defaults allow 3 attempts within 5 s, starting at 0.5 s and capped at 2 s.
     /// - Parameters:
     ///   - backoff: The back-off rule and the attempt limit.
     ///   - budget: The most time spent retrying one request.
-    public init(backoff: Backoff = Backoff(base: .milliseconds(500), cap: .seconds(30), maxAttempts: 8),
-                budget: Duration = .seconds(60)) {
+    public init(backoff: Backoff = Backoff(base: .milliseconds(500), cap: .seconds(2), maxAttempts: 3),
+                budget: Duration = .seconds(5)) {
         self.backoff = backoff
         self.budget = budget
     }

@@ -28,7 +28,7 @@ struct EndToEnd: Sendable {
 
     /// Runs `body` with a fresh simulator (extra `settings` JSON), HEC fake and config in `directory`.
     static func run<T: Sendable>(in directory: URL, settings: String = "", sinks: [String] = EndToEnd.sinkNames,
-                                 _ body: @Sendable (EndToEnd) async throws -> T) async throws -> T {
+                                 alertURL: String? = nil, _ body: @Sendable (EndToEnd) async throws -> T) async throws -> T {
         try await withFwdSim(FwdSim.scenario(settings)) { sim in
             try await SplunkHECFake.withRunning(token: Self.hecToken) { hec, hecURL in
                 let yaml = """
@@ -44,6 +44,7 @@ struct EndToEnd: Sendable {
                         "archive": #"  - { name: archive, type: file, path: ./records.jsonl }"#,
                         "splunk": #"  - { name: splunk, type: splunk-hec, url: "\#(hecURL)", token: "\#(Self.hecToken)", sourcetype: "o365:management:activity" }"#,
                         "sentinel": #"  - { name: sentinel, type: logs-ingestion, endpoint: "\#(sim.url)", dcrImmutableId: "\#(Self.dcr)", stream: Custom-O365Audit }"#,
+                        "alerts": #"  - { name: alerts, type: alert-webhook, url: "\#(alertURL ?? "")", format: json, ratePerMinute: 6000 }"#,
                     ].filter { sinks.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value).joined(separator: "\n")
                 let path = directory.appendingPathComponent("activityhook.yaml").path
                 try yaml.write(toFile: path, atomically: true, encoding: .utf8)

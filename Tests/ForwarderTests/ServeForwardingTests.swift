@@ -67,26 +67,7 @@ extension FwdSim {
 /// Waits until `serve` (JSON logs) drained its work queue and every one of `sinks` caught up with the spool
 /// up to where it stood then: the readiness signal that everything fetched reached every sink.
 func allSinksCaughtUp(_ process: ChildProcess, sinks: [String], within seconds: Double) async throws -> Bool? {
-    let state = Mutex<(drainedAt: UInt64?, reached: [String: UInt64])>((nil, [:]))
-    @Sendable func value(_ key: String, in line: String) -> String? {
-        guard let range = line.range(of: "\"\(key)\":\"") else { return nil }
-        return String(line[range.upperBound...].prefix { $0 != "\"" })
-    }
-    let line = try await firstResult(within: seconds) {
-        await process.waitForLine { line in
-            state.withLock { state in
-                if line.contains("work queue drained"), let end = value("spoolEnd", in: line).flatMap(UInt64.init) {
-                    state.drainedAt = end
-                } else if line.contains("sink caught up with the spool"), let sink = value("sink", in: line),
-                          let end = value("spoolEnd", in: line).flatMap(UInt64.init) {
-                    state.reached[sink] = max(state.reached[sink] ?? 0, end)
-                }
-                guard let drained = state.drainedAt else { return false }
-                return sinks.allSatisfy { (state.reached[$0] ?? 0) >= drained }
-            }
-        }
-    }
-    return line.map { _ in true }
+    try await CaughtUpWatch().wait(process, sinks: sinks, within: seconds)
 }
 
 func firstLine(of process: ChildProcess, containing text: String, within seconds: Double) async throws -> String? {

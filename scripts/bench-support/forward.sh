@@ -93,7 +93,7 @@ YAML
 forward_run() {
   local fifo="$2/ready.$$"; rm -f "$fifo"; mkfifo "$fifo"
   : >"$2/serve.log"
-  "$1" serve --config "$2/activityhook.yaml" --no-poller --watchdog-interval 0 --log-level info >"$fifo" 2>"$2/serve.log" & local pid=$!
+  "$1" serve --config "$2/activityhook.yaml" --no-poller --watchdog-interval 0 --log-level info --log-format json >"$fifo" 2>"$2/serve.log" & local pid=$!
   local ready; read -r ready <"$fifo"; rm -f "$fifo"
   local t0; t0=$(date +%s.%N)
   ( peak=0; while kill -0 $pid 2>/dev/null; do
@@ -101,7 +101,11 @@ forward_run() {
       echo "$peak" >"$2/wal.peak"; sleep 0.2
     done ) &
   local sampler=$!
-  grep -m1 -q "work queue drained" <(timeout 1800 tail -n +1 -f "$2/serve.log")
+  # Done when the fetch stage drained the queue and the file sink's loop caught up with the spool as it
+  # stood then (docs/spool.md): every record is in the file.
+  local end; end=$(grep -m1 "work queue drained" <(timeout 1800 tail -n +1 -f "$2/serve.log") | sed -n 's/.*"spoolEnd":"\([0-9]*\)".*/\1/p')
+  timeout 1800 tail -n +1 -f "$2/serve.log" | awk -v e="${end:-0}" '/sink caught up with the spool/ {
+      if (match($0, /"spoolEnd":"[0-9]+"/)) { v = substr($0, RSTART + 12, RLENGTH - 13); if (v + 0 >= e + 0) exit } }'
   local t1; t1=$(date +%s.%N)
   pkill -f "tail -n +1 -f $2/serve.log" 2>/dev/null || true
   local done; done=$(sqlite3 "$2/state.sqlite" "SELECT COUNT(*) FROM blobs WHERE state = 'done'" 2>/dev/null || echo 0)
