@@ -186,7 +186,8 @@ let package = Package(
             name: "ActivityHookFixture",
             dependencies: [
                 "HookHTTPServer", "HookHTTPClient", "HookReceiver", "HookJSON", "HookLedger", "HookTestSupport",
-                "HookRetry", "HookEntraAuth", "HookManagementAPI", "HookSinks",
+                "HookRetry", "HookEntraAuth", "HookManagementAPI", "HookSinks", "HookSpool", "HookForwarder", "HookConfig",
+                "HookRecords", "HookMetrics", "SimulatorTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

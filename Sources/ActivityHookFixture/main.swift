@@ -6,6 +6,7 @@
 //   activityhook-fixture fuzz-remote [--seconds S]               fuzz every parser of peers' answers
 //   activityhook-fixture rate-client URL AUTH TENANT RATE SECONDS  constant-rate notification load
 //   activityhook-fixture claim-bench PATH RECORDS WINDOW           record de-duplication claims per second
+//   activityhook-fixture isolation-bench [SECONDS]                 alert latency beside a down/throttled sink
 import Foundation
 import HookHTTPClient
 
@@ -20,6 +21,7 @@ case "fuzz-notifications": status = fuzzNotifications(Array(arguments.dropFirst(
 case "fuzz-remote": status = await fuzzRemote(Array(arguments.dropFirst()))
 case "rate-client": status = await rateClient(Array(arguments.dropFirst()))
 case "claim-bench": status = await claimBench(Array(arguments.dropFirst()))
+case "isolation-bench": status = await isolationBench(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data("usage: activityhook-fixture bench-server|bench-client …\n".utf8))
     status = 2

@@ -67,6 +67,7 @@ public struct BlobProcessor: Sendable {
                                                     now: self.clock.now())
             else { return .abandoned(reason: "lease lost before the blob was recorded as spooled") }
             self.metrics.spooled.increment(labels)
+            self.metrics.fetchLag.observe(max(0, self.clock.now().timeIntervalSince(blob.notice.contentCreated)), labels)
             logger.debug("blob spooled", metadata: ["records": "\(run.records)", "spooled": "\(run.spooled)",
                                                     "duplicates": "\(run.duplicates)"])
             return .done

@@ -16,6 +16,7 @@ public struct ForwarderMetrics: Sendable {
     let bytes: Counter
     let blobs: Gauge
     let backlog: Gauge
+    let fetchLag: Histogram
 
     /// Lag buckets: seconds up to the 7-day content window.
     static let lagBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1_200, 1_800, 3_600, 7_200, 14_400, 43_200,
@@ -38,6 +39,9 @@ public struct ForwarderMetrics: Sendable {
         self.blobs = registry.gauge("activityhook_blobs", help: "Blobs in the ledger per tenant, content type and state.")
         self.backlog = registry.gauge("activityhook_sink_backlog_blobs",
                                       help: "Blobs not done that the sink has not accepted yet.")
+        self.fetchLag = registry.histogram("activityhook_fetch_lag_seconds",
+                                           help: "Fetch lag per tenant and content type: the time a blob was spooled minus its contentCreated.",
+                                           buckets: Self.lagBuckets)
     }
 
     static func labels(_ tenant: String, _ contentType: String) -> [String: String] {

@@ -58,6 +58,7 @@ import Testing
                 #expect(try await ledger.acceptedSinks(blobId: blob.id) == ["all", "sharepoint", "alerts", "dlp-only"])
                 let metrics = registry.render()
                 #expect(metrics.contains(#"activityhook_blobs_spooled_total{content_type="Audit.General",tenant="\#(tenantA)"} 1"#))
+                #expect(metrics.contains(#"activityhook_fetch_lag_seconds_count{content_type="Audit.General",tenant="\#(tenantA)"} 1"#))
                 #expect(metrics.contains(#"activityhook_blobs_fetched_total{content_type="Audit.General",tenant="\#(tenantA)"} 1"#))
                 #expect(metrics.contains(#"activityhook_blob_bytes_fetched_total{content_type="Audit.General",tenant="\#(tenantA)"} \#(raw.count)"#))
             }

@@ -171,3 +171,30 @@ struct EndlessFetcher: BlobFetcher {
 
     func open(_ blob: LeasedBlob) async throws -> BlobChunks { BlobChunks(Records()) }
 }
+
+/// Issue 13: a sink that stays down past its blobs' contentExpiration still gets every record: once spooled,
+/// the records no longer depend on Microsoft's 7-day store.
+@Suite struct SpooledPastExpiryTests {
+    @Test func aSinkDownPastTheContentExpirationStillGetsEveryRecordWhenItRecovers() async throws {
+        let ledger = InMemoryLedger()
+        let now = Date()
+        let body = Array(#"[{"Id":"e-1","RecordType":1},{"Id":"e-2","RecordType":1}]"#.utf8)
+        let notice = BlobNotice(tenantId: tenantA, contentType: "Audit.General", contentId: "soon", contentUri: "https://example.invalid/soon",
+                                contentCreated: now.addingTimeInterval(-7 * 86_400 + 60), contentExpiration: now.addingTimeInterval(60))
+        _ = try await ledger.record([notice], source: .webhook, at: now)
+        let blob = try #require(try await ledger.lease(limit: 1, for: .seconds(300), now: now).first)
+        let sink = RecordingSink("siem", mode: .fail(.transient, retryAfter: nil))
+        let processor = try await makeProcessor(ledger: ledger, fetcher: StaticFetcher(body: body), sinks: [sink], now: now)
+        #expect(await processor.process(blob) == .done)
+        // Spooled: nothing is at risk any more, although the content expires in a minute.
+        let summary = try await ledger.summary(now: now)
+        #expect(summary.expiringWithin24h == 0)
+        #expect(summary.total(.spooled) == 1)
+        // A day later (the content is long gone at Microsoft) the sink is back: every record, from the spool.
+        #expect(try await ledger.lease(limit: 1, for: .seconds(300), now: now.addingTimeInterval(86_400)).isEmpty)
+        sink.setMode(.accept)
+        await processor.drain()
+        #expect(sink.batches.flatMap(\.records).compactMap(\.id) == ["e-1", "e-2"])
+        #expect(try await ledger.state(tenantId: tenantA, contentId: "soon") == .done)
+    }
+}

@@ -5,10 +5,11 @@ import SimulatorTestSupport
 import Synchronization
 import Testing
 
-/// Issue 6: the built `activityhook serve` killed with SIGKILL while it forwards, then restarted.
+/// Issues 6 and 13: the built `activityhook serve` killed with SIGKILL three times while it fetches and its
+/// three sinks deliver, then restarted until everything is forwarded.
 @Suite struct ServeForwardingTests {
-    @Test(.timeLimit(.minutes(3)))
-    func aKillDuringForwardingLosesNoRecord() async throws {
+    @Test(.timeLimit(.minutes(5)))
+    func threeKillsWhileThreeSinksDeliverLoseNoRecord() async throws {
         try await withTemporaryDirectory { directory in
             try await EndToEnd.run(in: directory) { env in
                 let notices = try await env.publish(blobs: 12, records: 3_000)
@@ -18,37 +19,42 @@ import Testing
                 await ledger.close()
                 let arguments = ["serve", "--config", env.configPath, "--no-poller", "--watchdog-interval", "0", "--log-format", "json"]
 
-                // Half a second per blob (4 workers, 12 blobs): after the third blob is served, at least a second
-                // of fetching is left, so the kill lands mid-forwarding even on a busy machine.
+                // Half a second per blob (4 workers, 12 blobs): after a kill at 3, 6 and 9 blobs served, fetching
+                // still has blobs left, so each kill lands mid-forwarding even on a busy machine.
                 _ = try await env.sim.control("POST", "faults", #"{"faults":[{"endpoint":"blob","kind":"latency","latencyMs":500}]}"#)
-                let first = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
-                // Three blobs fetched: forwarding is under way when the kill lands.
-                try await env.sim.waitFor("blobsServed", atLeast: 3)
-                first.signal(SIGKILL)
-                #expect(await first.waitForExit() != 0)
-                let doneAtKill = try await SQLiteLedger.open(path: env.statePath)
-                let before = try await doneAtKill.summary(now: Date()).total(.done)
-                await doneAtKill.close()
-                #expect(before < notices.count, "every blob was done before the kill (\(before))")
+                for served in [3, 6, 9] {
+                    let run = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
+                    try await env.sim.waitFor("blobsServed", atLeast: served)
+                    run.signal(SIGKILL)
+                    #expect(await run.waitForExit() == SIGKILL)
+                }
+                let atKills = try await SQLiteLedger.open(path: env.statePath)
+                let before = try await atKills.summary(now: Date()).total(.done)
+                await atKills.close()
+                #expect(before < notices.count, "every blob was done before the last kill (\(before))")
 
                 _ = try await env.sim.control("DELETE", "faults")
-                let second = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
-                defer { second.signal(SIGTERM) }
-                let caughtUp = try await allSinksCaughtUp(second, sinks: ["archive", "splunk", "sentinel"], within: 120)
+                let last = try ChildProcess(try TestBinaries.require("activityhook"), arguments, stderrToStdout: true)
+                defer { last.signal(SIGTERM) }
+                let caughtUp = try await allSinksCaughtUp(last, sinks: EndToEnd.sinkNames, within: 120)
                 #expect(caughtUp == true, "the restarted serve never drained the queue into every sink")
-                second.signal(SIGTERM)
-                #expect(await second.waitForExit() == 0)
+                last.signal(SIGTERM)
+                #expect(await last.waitForExit() == 0)
 
                 let after = try await SQLiteLedger.open(path: env.statePath)
                 #expect(try await after.summary(now: Date()).total(.done) == notices.count)
                 await after.close()
-                // Nothing is missing anywhere. A sink whose acceptance of a blob was not yet recorded at the kill
-                // may hold some of that blob's records twice (the documented at-least-once edge); count them.
+                // No sink misses a record. Records of a batch in flight at a kill (a spool window appended but
+                // not yet recorded, or a delivery not yet recorded in its cursor) may arrive twice: counted,
+                // and bounded by what can be in flight per kill (4 workers' windows of 1,000 records, plus one
+                // read of 5,000 entries per sink).
                 let wanted = Set(expected.values)
                 for (name, got) in [("archive", try env.fileLines()), ("splunk", env.hec.events.map(\.event)),
                                     ("sentinel", try await env.ingestedRecords())] {
                     #expect(Set(got) == wanted, "\(name) misses \(wanted.subtracting(got).count) records")
-                    print("sink \(name): \(got.count) records for \(wanted.count) distinct (\(got.count - Set(got).count) repeated after the kill)")
+                    let repeated = got.count - Set(got).count
+                    #expect(repeated <= 3 * (4 * 1_000 + 5_000), "\(name): \(repeated) repeated")
+                    print("sink \(name): \(got.count) records for \(wanted.count) distinct (\(repeated) repeated after 3 kills)")
                 }
             }
         }

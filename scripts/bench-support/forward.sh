@@ -104,8 +104,13 @@ forward_run() {
   # Done when the fetch stage drained the queue and the file sink's loop caught up with the spool as it
   # stood then (docs/spool.md): every record is in the file.
   local end; end=$(grep -m1 "work queue drained" <(timeout 1800 tail -n +1 -f "$2/serve.log") | sed -n 's/.*"spoolEnd":"\([0-9]*\)".*/\1/p')
-  timeout 1800 tail -n +1 -f "$2/serve.log" | awk -v e="${end:-0}" '/sink caught up with the spool/ {
-      if (match($0, /"spoolEnd":"[0-9]+"/)) { v = substr($0, RSTART + 12, RLENGTH - 13); if (v + 0 >= e + 0) exit } }'
+  # (read line by line in bash: mawk would wait for a full block of a pipe's input)
+  local logline reached
+  while IFS= read -r logline; do
+    [[ $logline == *'sink caught up with the spool'* ]] || continue
+    reached=$(sed -n 's/.*"spoolEnd":"\([0-9]*\)".*/\1/p' <<<"$logline")
+    [ "${reached:-0}" -ge "${end:-0}" ] && break
+  done < <(timeout 1800 tail -n +1 -f "$2/serve.log")
   local t1; t1=$(date +%s.%N)
   pkill -f "tail -n +1 -f $2/serve.log" 2>/dev/null || true
   local done; done=$(sqlite3 "$2/state.sqlite" "SELECT COUNT(*) FROM blobs WHERE state = 'done'" 2>/dev/null || echo 0)
