@@ -32,8 +32,11 @@ public struct Forwarding: Sendable {
         let names = sinks.map(\.name)
         let known = try await ledger.sinkCursors()
         let highest = known.map(\.next).max() ?? 0
+        let lowest = known.filter { names.contains($0.sink) }.map(\.next).min()
         let spool = try await Spool.open(spoolConfiguration, minimumNext: highest, logger: logger)
-        if spool.recovery.lost {
+        // Lost: the spool ends below a cursor, or no longer holds entries a sink has not accepted (a deleted
+        // or replaced spool directory, a lost disk).
+        if spool.recovery.lost || lowest.map({ spool.first > $0 }) == true {
             let requeued = try await ledger.requeueSpooled(cursor: spool.end, now: Date())
             logger.error("the spool was lost: its blobs not yet accepted by every sink are fetched again", metadata: [
                 "blobs": "\(requeued)", "spool": "\(spoolConfiguration.directory)"])

@@ -29,7 +29,7 @@ public final class SinkDeliveryLoop: Service {
         /// The wait between attempts while the destination refuses us for good.
         public var permanentRetry: Duration
 
-        public init(maxEntries: Int = 5_000, maxBytes: Int = 8 << 20, retryBase: Duration = .seconds(1),
+        public init(maxEntries: Int = 5_000, maxBytes: Int = 4 << 20, retryBase: Duration = .seconds(1),
                     retryCap: Duration = .seconds(60), permanentRetry: Duration = .seconds(60)) {
             self.maxEntries = max(1, maxEntries)
             self.maxBytes = max(1, maxBytes)

@@ -9,7 +9,7 @@ import Foundation
 struct SegmentScanner {
     static let magic = Array("AHSPOOL1".utf8)
     static let headerBytes = 16
-    private static let bufferBytes = 1 << 20
+    private static let bufferBytes = 256 << 10
 
     let file: SpoolFile
     /// The sequence the next frame must carry.
