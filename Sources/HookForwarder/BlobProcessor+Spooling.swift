@@ -79,10 +79,11 @@ extension BlobProcessor {
         let own = self.select(window, &run) { verdict[$0] == nil || verdict[$0] == .fresh }
         kept += own.count
         try await self.append(own, source: source, run: &run)
-        // The spool append is the point of no return: every sink reads its records from there.
-        guard try await self.ledger.recordSpoolProgress(blob, offset: first.offset, lastSequence: run.lastSequence) else { throw LeaseLost() }
         let waiting = identified.indices.filter { verdict[identified[$0]] == .ownerInFlight }
         if !waiting.isEmpty {
+            // The spool append is the point of no return; recording it now (claims no longer ahead) lets an
+            // owner that waits on this blob's records settle them while this blob waits on its own.
+            guard try await self.ledger.recordSpoolProgress(blob, offset: first.offset, lastSequence: run.lastSequence) else { throw LeaseLost() }
             let duplicate: [Bool]
             do {
                 duplicate = try await claimer.resolve(waiting.map { claims[$0] }, blobId: source.blobId, now: { clock.now() })

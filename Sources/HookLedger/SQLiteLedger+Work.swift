@@ -26,7 +26,8 @@ extension SQLiteLedger {
                     """, [.integer(nowMs), .integer(Int64(max(0, limit)))])
                 // The tenants just served go to the back of the line: with one free worker at a time, a tenant
                 // with a large backlog and older blobs still alternates with the others (issue 13 §3).
-                for tenant in rows.compactMap({ $0[1].textValue }) {
+                var seen = Set<String>()
+                for tenant in rows.compactMap({ $0[1].textValue }) where seen.insert(tenant).inserted {
                     try connection.run("""
                         INSERT INTO tenant_turns (tenant_id, served) VALUES (?1, (SELECT coalesce(max(served), 0) + 1 FROM tenant_turns))
                         ON CONFLICT (tenant_id) DO UPDATE SET served = excluded.served
