@@ -12,7 +12,7 @@ enum BlobFailure: Sendable {
     /// The body is not a valid record array.
     case parse(String)
 
-    /// The content errors that make a blob dead at once (management-api.md §7).
+    /// The content errors that make a blob dead at once (docs/management-api-notes.md).
     static let permanentCodes: Set<String> = ["AF20050", "AF20051", "AF20052"]
 
     /// Classifies an error thrown while fetching and splitting; rethrows lease and ledger failures, which

@@ -1,7 +1,7 @@
 /// Settings shared by every transfer of one `HTTPClient`.
 public struct HTTPClientConfiguration: Sendable {
     /// Transfers handed to libcurl at once; further requests wait in the client's own queue, so that
-    /// their timeouts do not run while they sit in curl's queue (c-interop-notes.md, pitfall 5).
+    /// their timeouts do not run while they sit in curl's queue (docs/c-interop.md).
     public var maxConcurrentTransfers: Int
     /// Requests allowed to wait for a transfer slot; beyond this `execute` fails fast with `.overloaded`.
     public var maxQueuedRequests: Int

@@ -4,7 +4,7 @@ import Glibc
 
 /// Owns one `MHD_Daemon`: started in `init`, stopped exactly once by `stop()` or `deinit`.
 ///
-/// Threading mode, chosen by measurement (c-interop-notes.md): an internal polling thread with epoll
+/// Threading mode, chosen by measurement (docs/c-interop.md): an internal polling thread with epoll
 /// and a thread pool reached 0.92–0.94× a bare C server, against 0.96× for a single epoll thread at
 /// lower absolute throughput and 1.8× the CPU per request for thread-per-connection.
 // Invariant for @unchecked Sendable: `daemon` and `listenSocket` change only in `quiesce()` and `stop()`,
@@ -78,7 +78,7 @@ final class MHDDaemon: @unchecked Sendable {
 
     /// libmicrohttpd's threads inherit the signal mask of the thread that starts them. Blocking
     /// SIGINT/SIGTERM around the start keeps shutdown signals away from them, so only the process's
-    /// own signal handling (service-lifecycle) sees them (c-interop-notes.md, pitfall 7).
+    /// own signal handling (service-lifecycle) sees them (docs/c-interop.md).
     private static func withProcessSignalsBlocked<T>(_ body: () -> T) -> T {
         var blocked = sigset_t()
         var previous = sigset_t()

@@ -2,7 +2,7 @@ import Foundation
 import HookHTTPServer
 import Synchronization
 
-/// A fake of the Azure Monitor Logs Ingestion API (sinks.md §2):
+/// A fake of the Azure Monitor Logs Ingestion API (docs/sink-protocols.md, Logs Ingestion):
 /// `POST /dataCollectionRules/{dcr}/streams/{stream}?api-version=2023-01-01` with a bearer token
 /// for `https://monitor.azure.com/.default` from the simulator's own token endpoint.
 ///

@@ -1,40 +1,40 @@
 /// Every knob of the simulator, with the defaults that model Microsoft's documented behaviour.
-/// Section numbers refer to management-api.md; "harsher" marks an undocumented choice.
+/// The facts each knob models are stated beside it (docs/simulator.md, docs/management-api-notes.md); "harsher" marks an undocumented choice.
 public struct SimulatorSettings: Sendable {
     // MARK: Management API
-    /// `/content` and `/notifications` entries per page before a `NextPageUri` is sent (undocumented; §6.1).
+    /// `/content` and `/notifications` entries per page before a `NextPageUri` is sent (undocumented).
     public var pageSize = 200
-    /// Whether `NextPageUri` uses `/api/v1/` as in Microsoft's example, instead of `/api/v1.0/` (§6.1).
+    /// Whether `NextPageUri` uses `/api/v1/` as in Microsoft's example, instead of `/api/v1.0/`.
     public var nextPageUsesV1Path = true
-    /// Requests per minute per tenant (§8: "a baseline of 2,000 requests per minute").
+    /// Requests per minute per tenant ("a baseline of 2,000 requests per minute").
     public var tenantBudgetPerMinute = 2000
     /// Length of a budget window in real seconds (60; shorter only in tests, to reach a refill quickly).
     public var throttleWindowSeconds = 60.0
-    /// HTTP status of AF429: 403 as in Microsoft's own example (§8), or 429.
+    /// HTTP status of AF429: 403 as in Microsoft's own example, or 429.
     public var throttleStatus = 403
-    /// Harsher than Microsoft (which only pools such calls into one quota, §3): answer 403 to any
+    /// Harsher than Microsoft (which only pools such calls into one quota): answer 403 to any
     /// Management API call without the `PublisherIdentifier` query parameter, so a call site that drops
     /// it fails. The test helpers turn it on.
     public var requirePublisherIdentifier = false
-    /// Minimum seconds between two `/start` calls per tenant and content type (§3.1: 15 minutes).
+    /// Minimum seconds between two `/start` calls per tenant and content type (15 minutes).
     public var startThrottleSeconds = 900.0
-    /// Whether webhook addresses must be HTTPS (AF20021 "The address must begin with HTTPS.", §9).
+    /// Whether webhook addresses must be HTTPS (AF20021 "The address must begin with HTTPS.").
     public var requireHTTPSWebhook = true
-    /// Seconds the validation POST may take (undocumented; harsher: the 5 s folklore of §4).
+    /// Seconds the validation POST may take (undocumented; harsher: the 5 s that implementers report for the validation handshake).
     public var validationTimeoutSeconds = 5.0
-    /// How long content stays retrievable after it became available (§8: 7 days).
+    /// How long content stays retrievable after it became available (7 days).
     public var contentRetentionSeconds = 7.0 * 86400
-    /// How far back `startTime` may reach (§6.1: 7 days; harsher: no grace hour).
+    /// How far back `startTime` may reach (7 days; harsher: no grace hour).
     public var maxLookbackSeconds = 7.0 * 86400
     /// The public base URL of the simulator, used in `contentUri` and `NextPageUri`; set from the
     /// bound port when empty.
     public var baseURL = ""
 
     // MARK: Entra ID
-    /// `expires_in` of issued tokens (§1.5 samples show 3599).
+    /// `expires_in` of issued tokens (samples show 3599).
     public var tokenLifetimeSeconds = 3599
 
-    // MARK: Notification delivery (§5)
+    // MARK: Notification delivery
     /// A notification carries 1 ... this many blobs.
     public var maxBlobsPerNotification = 5
     /// First retry after this many seconds, doubling per failure up to `retryMaxSeconds`.
@@ -55,7 +55,7 @@ public struct SimulatorSettings: Sendable {
     /// Seconds one notification POST may take.
     public var deliveryTimeoutSeconds = 10.0
 
-    // MARK: Content generation (§7)
+    // MARK: Content generation
     public var minRecordsPerBlob = 1
     public var maxRecordsPerBlob = 20
     /// Probability that a record repeats one from an earlier blob of the same subscription.
@@ -65,9 +65,9 @@ public struct SimulatorSettings: Sendable {
     public var recordPadBytes = 0
     /// Probability that a blob's `contentCreated` lies before that of blobs listed earlier.
     public var outOfOrderRate = 0.0
-    /// Probability that `RecordType`/`UserType` are sent as strings (§7.1).
+    /// Probability that `RecordType`/`UserType` are sent as strings.
     public var stringNumberRate = 0.1
-    /// Probability that `ClientIP` carries a port, `"<null>"` or `""` (§7.1).
+    /// Probability that `ClientIP` carries a port, `"<null>"` or `""`.
     public var clientIPQuirkRate = 0.2
     /// Whether records vary their key order.
     public var shuffleKeys = true
@@ -76,7 +76,7 @@ public struct SimulatorSettings: Sendable {
     /// Records per second published by the background publisher (0: only on request).
     public var publishRecordsPerSecond = 0.0
 
-    // MARK: Logs Ingestion (sinks.md §2)
+    // MARK: Logs Ingestion (docs/sink-protocols.md, Logs Ingestion)
     /// Largest accepted call, compressed and uncompressed (1 MB; harsher: decimal megabyte).
     public var ingestMaxBytes = 1_000_000
 

@@ -14,7 +14,7 @@ struct TokenEndpoint: Sendable {
         "https://manage.office.com", "https://manage-gcc.office.com", "https://manage.office365.us",
         "https://manage.protection.apps.mil",
     ]
-    /// Logs Ingestion audiences (sinks.md §2).
+    /// Logs Ingestion audiences (docs/sink-protocols.md, Logs Ingestion).
     static let monitorResources: Set<String> = ["https://monitor.azure.com", "https://monitor.azure.us", "https://monitor.azure.cn"]
 
     /// Answers a token request for `tenant`; `v2` selects the v2 endpoint's rules and shape.

@@ -2,7 +2,7 @@ import HookJSON
 import HookRecords
 
 /// What an alert message says about one security record: what happened, to whom, how bad, the verdict
-/// and a deep link, read from the record's own JSON (management-api.md §7.4) with fallbacks when fields are missing.
+/// and a deep link, read from the record's own JSON (docs/management-api-notes.md) with fallbacks when fields are missing.
 public struct AlertDetails: Sendable, Equatable {
     /// `RecordType`, when the record has one.
     public var recordType: Int?
@@ -85,7 +85,7 @@ public struct AlertDetails: Sendable, Equatable {
         if self.verdict?.isEmpty == true { self.verdict = nil }
     }
 
-    /// FileVerdict: 0 Good, 1 Bad, -1 Error, -2 Timeout, -3 Pending (management-api.md §7.4).
+    /// FileVerdict: 0 Good, 1 Bad, -1 Error, -2 Timeout, -3 Pending (docs/management-api-notes.md).
     static func fileVerdict(_ value: Int64?) -> String? {
         switch value {
         case 0: "Good"

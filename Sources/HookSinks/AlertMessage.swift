@@ -6,7 +6,7 @@ import HookRecords
 /// The JSON bodies an alert webhook posts: one per alert, and one summary for a burst past the rate limit.
 ///
 /// Teams Workflows gets a message with an Adaptive Card attachment, Slack `{"text": …}` in mrkdwn, and the
-/// generic format a small object with the extracted fields plus the original record (sinks.md §3d).
+/// generic format a small object with the extracted fields plus the original record (docs/sink-protocols.md, alert webhooks).
 enum AlertMessage {
     /// The body for one alert.
     static func alert(_ details: AlertDetails, record: SplitRecord, source: BlobSource, format: AlertWebhookFormat) -> [UInt8] {

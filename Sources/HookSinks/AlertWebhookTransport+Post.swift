@@ -2,7 +2,7 @@ import HookHTTPClient
 import HookEntraAuth
 import HookRetry
 
-/// One webhook POST and what its answer means (sinks.md §3d).
+/// One webhook POST and what its answer means (docs/sink-protocols.md, alert webhooks).
 extension AlertWebhookTransport {
     /// Posts `body`; returns on a 2xx that is not a throttle in disguise.
     func post(_ body: [UInt8]) async throws(TransportError) {

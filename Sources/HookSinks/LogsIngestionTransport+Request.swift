@@ -5,7 +5,7 @@ import HookJSON
 import HookEntraAuth
 import HookRetry
 
-/// One request to the Logs Ingestion API and what its answer means (sinks.md §2, "Responses").
+/// One request to the Logs Ingestion API and what its answer means (docs/sink-protocols.md, Logs Ingestion).
 extension LogsIngestionTransport {
     /// Posts `rows`; on 413 posts each half instead, down to single rows.
     func post(_ rows: IngestionRequestRows) async throws(TransportError) {

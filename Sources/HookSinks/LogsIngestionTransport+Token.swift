@@ -2,7 +2,7 @@ import HookConfig
 import HookEntraAuth
 import HookRetry
 
-/// Which Entra ID token the Logs Ingestion sink asks for (sinks.md §2, "Authentication").
+/// Which Entra ID token the Logs Ingestion sink asks for (docs/sink-protocols.md, Logs Ingestion).
 extension LogsIngestionTransport {
     /// The token audience of the endpoint's Azure cloud: `https://monitor.azure.us` or `.cn` when the endpoint's
     /// host is in that cloud, else by the M365 `cloud` (GCC High and DoD use Azure Government), else

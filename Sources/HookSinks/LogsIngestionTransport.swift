@@ -9,7 +9,7 @@ import Synchronization
 /// `type: logs-ingestion`: rows of `O365_CL` to the Azure Monitor Logs Ingestion API (Microsoft Sentinel).
 ///
 /// `POST {endpoint}/dataCollectionRules/{dcr}/streams/{stream}?api-version=2023-01-01` with a bearer
-/// token for the Azure Monitor audience, a gzip body holding a JSON array of rows (sinks.md §2). Each
+/// token for the Azure Monitor audience, a gzip body holding a JSON array of rows (docs/sink-protocols.md, Logs Ingestion). Each
 /// request is at most ``maxRequestBytes`` **before** compression, cut by the rows' real serialized size.
 /// A 413 halves the request; 429, 5xx and connection failures are retryable with `Retry-After`; a 401
 /// refreshes the token once. Rows already accepted (the last ``acceptedMemory`` records, by blob, `Id` and

@@ -6,7 +6,7 @@
 /// query, record the answers, wake the others); when its own requests are settled it hands the role to
 /// another waiter. Each waiter has its own deadline, `timeout` after its requests were accepted; an ackId
 /// still false past it fails its request as retryable, so the batch is sent again (HEC may then hold it
-/// twice: a false ack also means "unknown", sinks.md §3a).
+/// twice: a false ack also means "unknown", docs/sink-protocols.md, Splunk).
 actor SplunkHECAckTracker {
     /// Asks HEC about `ids`.
     typealias Query = @Sendable (_ ids: [Int]) async -> Result<[Int: Bool], TransportError>

@@ -4,7 +4,7 @@ import HookHTTPTypes
 import HookRecords
 
 /// The body of `POST /services/collector/event`: event objects concatenated with no enclosing array
-/// (sinks.md §3a), `{"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":<original record>}`.
+/// (docs/sink-protocols.md, Splunk), `{"time":…,"host":…,"source":…,"sourcetype":…,"index":…,"event":<original record>}`.
 /// Keys that are not configured are left out, and so is `time` when the record has no readable
 /// `CreationTime` (HEC then uses the arrival time).
 struct SplunkHECEvents {

@@ -3,7 +3,7 @@ import HookJSON
 import HookEntraAuth
 import HookRetry
 
-/// Reads HEC's answers (sinks.md §3a): `200 {"text":"Success","code":0[,"ackId":N]}` is accepted; 503
+/// Reads HEC's answers (docs/sink-protocols.md, Splunk): `200 {"text":"Success","code":0[,"ackId":N]}` is accepted; 503
 /// (code 9, server busy), 429, other 5xx and 408 are retryable, after `Retry-After` when sent; 400, 401,
 /// 403 and every other status are permanent. Messages carry HEC's `text` and `code`, never the token.
 package enum SplunkHECResponse {

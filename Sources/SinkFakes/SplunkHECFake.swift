@@ -2,7 +2,7 @@ import HookHTTPServer
 import Logging
 import Synchronization
 
-/// A Splunk HTTP Event Collector on a real loopback server (127.0.0.1, port 0), for tests (sinks.md §3a).
+/// A Splunk HTTP Event Collector on a real loopback server (127.0.0.1, port 0), for tests (docs/sink-protocols.md, Splunk).
 ///
 /// `POST /services/collector/event` checks `Authorization: Splunk <token>`, splits the concatenated event
 /// objects and stores each event's raw `event` bytes with its envelope keys. With acknowledgement on, a

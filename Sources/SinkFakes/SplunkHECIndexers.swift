@@ -1,4 +1,4 @@
-/// The indexers behind ``SplunkHECFake``'s one URL, as a load balancer shows them (sinks.md §3a): event
+/// The indexers behind ``SplunkHECFake``'s one URL, as a load balancer shows them (docs/sink-protocols.md, Splunk): event
 /// requests and acknowledgement queries each go round-robin to the next indexer; every indexer counts
 /// ackIds per channel on its own from 0, answers true for an ackId once it was polled its
 /// `pollsBeforeTrue` times and then forgets it, and answers false for an ackId it does not know. A restart
