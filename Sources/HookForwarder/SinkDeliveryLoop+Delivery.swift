@@ -12,10 +12,12 @@ extension SinkDeliveryLoop {
     /// false when the loop stopped first (the cursor then stays: the entries are read again at start).
     func deliverUntilAccepted(_ entries: [SpoolEntry]) async -> Bool {
         let batches = Self.batches(entries, filter: self.sink.filter)
+        var pending = Array(batches.indices)  // a retry sends only the batches the destination has not accepted
         var attempt = 0
         while true {
             do {
-                try await self.deliver(batches)
+                pending = await self.deliver(batches, pending)
+                if let failure = pending.isEmpty ? nil : self.lastFailure.withLock({ $0 }) { throw failure }
                 if attempt > 0 { await self.setState(.delivering, nil) }
                 let now = Date()
                 let labels = ["sink": self.sink.name]
@@ -52,13 +54,27 @@ extension SinkDeliveryLoop {
             .delay(attempt: attempt, serverRequested: serverRequested)
     }
 
-    /// Delivers every batch concurrently, so the sink's batching can coalesce them into few requests.
-    private func deliver(_ batches: [RecordBatch]) async throws {
+    /// Delivers the batches at `indices` concurrently, so the sink's batching can coalesce them into few
+    /// requests; returns the indices that failed (the last failure is kept in `lastFailure`).
+    private func deliver(_ batches: [RecordBatch], _ indices: [Int]) async -> [Int] {
         let sink = self.sink
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for batch in batches { group.addTask { try await sink.deliver(batch) } }
-            try await group.waitForAll()
+        let failed = await withTaskGroup(of: (Int, (any Error)?).self) { group in
+            for index in indices {
+                group.addTask {
+                    do {
+                        try await sink.deliver(batches[index])
+                        return (index, nil)
+                    } catch {
+                        return (index, error)
+                    }
+                }
+            }
+            var failed: [(Int, any Error)] = []
+            for await (index, error) in group { if let error { failed.append((index, error)) } }
+            return failed
         }
+        if let last = failed.last { self.lastFailure.withLock { $0 = last.1 } }
+        return failed.map(\.0).sorted()
     }
 
     /// Consecutive entries of one blob that the filter accepts, as the sinks' batches.

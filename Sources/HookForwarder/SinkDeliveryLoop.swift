@@ -50,6 +50,8 @@ public final class SinkDeliveryLoop: Service {
     private let stopping = Mutex(false)
     /// When the oldest entry read but not yet accepted was appended (nil: caught up).
     private let oldestUnsent = Mutex<Date?>(nil)
+    /// The newest delivery failure of the loop's task (read right after the delivery that set it).
+    let lastFailure = Mutex<(any Error)?>(nil)
 
     public init(sink: any Sink, spool: Spool, ledger: any Ledger, board: CursorBoard, metrics: DeliveryMetrics,
                 settings: Settings = Settings(), logger: Logger) {

@@ -7,6 +7,7 @@ import HookRecords
 import HookSinks
 import HookSpool
 import HookTestSupport
+import Synchronization
 import Testing
 
 /// Issue 13 §2-3: one delivery loop per sink. A sink that is down, throttled or refusing us never delays
@@ -119,4 +120,45 @@ import Testing
         #expect(store.spool.segmentCount == 1)
         #expect(slow.records.count == 100)
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRetryResendsOnlyTheBatchesTheDestinationRefused() async throws {
+        let sink = FirstTryFailsForBlob(blob: 2)
+        try await self.withLoops([sink]) { spool, board, _ in
+            // One read holds both blobs' entries: two batches, handed to the sink together.
+            _ = try await spool.append(Self.records(1, 10) + Self.records(2, 10))
+            await board.waitUntil("picky", reaches: 20)
+        }
+        let ids = sink.accepted
+        #expect(ids.count == 20, "a batch the destination had accepted was sent again: \(ids.count) records")
+        #expect(Set(ids).count == 20)
+        #expect(sink.refusals == 1)
+    }
+}
+
+/// A sink whose destination refuses one blob's records on the first try only.
+final class FirstTryFailsForBlob: Sink {
+    let name = "picky"
+    let filter = SinkFilter()
+    let blob: Int64
+    private let state = Mutex<(accepted: [String], refusals: Int)>(([], 0))
+
+    init(blob: Int64) { self.blob = blob }
+
+    var accepted: [String] { self.state.withLock { $0.accepted } }
+    var refusals: Int { self.state.withLock { $0.refusals } }
+
+    func deliver(_ batch: RecordBatch) async throws {
+        let refuse = self.state.withLock { state -> Bool in
+            guard batch.source.blobId == self.blob, state.refusals == 0 else {
+                state.accepted += batch.records.compactMap(\.id)
+                return false
+            }
+            state.refusals += 1
+            return true
+        }
+        if refuse { throw SinkError(sink: self.name, kind: .transient, message: "try again", retryAfter: nil) }
+    }
+
+    func shutdown() async {}
 }
