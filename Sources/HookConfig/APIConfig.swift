@@ -25,6 +25,10 @@ public struct APIConfig: Sendable {
     /// Allows `http://` API, login and proxy-with-credentials URLs to non-loopback hosts
     /// (`api.allowInsecureHTTP`, default false): secrets would cross the network in clear.
     public var allowInsecureHTTP: Bool = false
+    /// The HTTP version offered over TLS (`api.httpVersion`): `"1.1"` by default, or `"2"`. HTTP/1.1 on one
+    /// connection per transfer forwarded as fast as plain HTTP; HTTP/2 cost 14% more CPU in libcurl 7.88
+    /// (docs/tls-performance.md).
+    public var httpVersion: HTTPVersion = .http1_1
     /// The length of the budget's "minute" in seconds (`api.requestWindowSeconds`, default 60). Only tests
     /// shorten it, to see many budget windows quickly; Microsoft counts per 60 seconds.
     public var requestWindowSeconds: Int
@@ -66,4 +70,10 @@ public struct APIConfig: Sendable {
     public func publisherIdentifier(for tenant: TenantConfig) -> String {
         self.publisherId ?? tenant.tenantId
     }
+}
+
+/// The HTTP version offered to HTTPS hosts (`api.httpVersion`).
+public enum HTTPVersion: String, Sendable, CaseIterable {
+    case http1_1 = "1.1"
+    case http2 = "2"
 }

@@ -63,6 +63,7 @@ extension APIConfig {
             ("noProxy", .optional(self.noProxy)),
             ("allowInsecureHTTP", .plain(String(self.allowInsecureHTTP))),
             ("requestWindowSeconds", .plain(String(self.requestWindowSeconds))),
+            ("httpVersion", .string(self.httpVersion.rawValue)),
         ])
     }
 }

@@ -80,6 +80,10 @@ extension ConfigSections {
         ) ?? defaults.tokenEndpoint
         let requestsPerMinute = m.optional("requestsPerMinute")?.int(in: 1...1_000_000) ?? defaults.requestsPerMinute
         let requestWindowSeconds = m.optional("requestWindowSeconds")?.int(in: 1...60) ?? defaults.requestWindowSeconds
+        let httpVersion = m.optional("httpVersion")?.choice(
+            "HTTP version", accepted: HTTPVersion.allCases.map(\.rawValue),
+            parse: { HTTPVersion(rawValue: $0 == "2.0" ? "2" : $0) }
+        ) ?? defaults.httpVersion
         m.finish()
         var api = APIConfig(cloud: cloud, publisherId: publisherId, apiRoot: apiRoot, loginURL: loginURL,
                             caFile: caFile, tokenEndpoint: tokenEndpoint, requestsPerMinute: requestsPerMinute,
@@ -87,6 +91,7 @@ extension ConfigSections {
         api.proxy = proxy
         api.noProxy = noProxy
         api.allowInsecureHTTP = insecure.allowed
+        api.httpVersion = httpVersion
         return api
     }
 

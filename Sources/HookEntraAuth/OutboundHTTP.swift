@@ -10,6 +10,7 @@ extension HTTPClientConfiguration {
                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> HTTPClientConfiguration {
         var configuration = HTTPClientConfiguration(extraCAFile: extraCAFile)
         configuration.proxy = api.proxy?.reveal()
+        configuration.httpVersion = api.httpVersion == .http1_1 ? .http1_1 : .http2
         configuration.noProxy = api.noProxy ?? (api.proxy == nil ? nil : environment["NO_PROXY"] ?? environment["no_proxy"])
         return configuration
     }

@@ -19,7 +19,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer
     private let configuration: HTTPClientConfiguration
-    private let caBlob: CABlob?
+    private let caStore: CAStore?
     /// Commands for the loop thread. `sleeping` is true while the loop is (about to be) blocked in
     /// curl_multi_poll; only then does a sender pay for curl_multi_wakeup (a syscall and a thread wake).
     private let commands = Mutex<(queue: [Command], open: Bool, queued: Int, sleeping: Bool)>(([], true, 0, false))
@@ -37,7 +37,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         guard let multi = curl_multi_init() else { throw HTTPClientError(.transfer, "curl_multi_init failed") }
         self.multi = multi
         self.configuration = configuration
-        self.caBlob = try configuration.extraCAFile.map { try CABlob(extraFile: $0) }
+        self.caStore = try CAStore(extraFile: configuration.extraCAFile)
         self.pool = EasyHandlePool(capacity: configuration.maxConcurrentTransfers)
         // HTTP/2 multiplexing where the server offers it (the default since curl 7.62, stated explicitly).
         _ = ahk_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
@@ -145,7 +145,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func start(_ transfer: CurlTransfer, on easy: UnsafeMutableRawPointer, reused: Bool) {
         transfer.attach(easy)
         do {
-            try transfer.configure(self.configuration, caBlob: self.caBlob)
+            try transfer.configure(self.configuration, caStore: self.caStore, share: self.pool.share)
             let rc = curl_multi_add_handle(self.multi, easy)
             guard rc == CURLM_OK else {
                 throw HTTPClientError(.transfer, "curl_multi_add_handle: \(String(cString: curl_multi_strerror(rc)))")

@@ -4,7 +4,7 @@ internal import CHookShim
 extension CurlTransfer {
     /// Applies the request and client settings to the easy handle. Every setopt goes through
     /// `CurlResult.check`, so a refused option is an error rather than a silently different request.
-    func configure(_ configuration: HTTPClientConfiguration, caBlob: CABlob?) throws {
+    func configure(_ configuration: HTTPClientConfiguration, caStore: CAStore?, share: UnsafeMutableRawPointer?) throws {
         guard let h = self.easy else { throw HTTPClientError(.transfer, "transfer has no easy handle") }
         let request = self.request
         try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_URL, request.url), "CURLOPT_URL")
@@ -15,8 +15,8 @@ extension CurlTransfer {
         try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_ERRORBUFFER, self.errorBuffer), "CURLOPT_ERRORBUFFER")
         // "" enables every encoding this libcurl was built with (gzip, deflate, br, zstd).
         try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_ACCEPT_ENCODING, ""), "CURLOPT_ACCEPT_ENCODING")
-        try CurlResult.check(
-            ahk_curl_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "CURLOPT_HTTP_VERSION")
+        let version = configuration.httpVersion == .http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1
+        try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_HTTP_VERSION, Int(version)), "CURLOPT_HTTP_VERSION")
         try CurlResult.check(
             ahk_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds),
             "CURLOPT_CONNECTTIMEOUT_MS")
@@ -27,9 +27,11 @@ extension CurlTransfer {
         try self.configureProxy(configuration)
         try CurlResult.check(ahk_curl_setopt_long(h, CURLOPT_BUFFERSIZE, 64 * 1024), "CURLOPT_BUFFERSIZE")
         try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_USERAGENT, configuration.userAgent), "CURLOPT_USERAGENT")
-        if let caBlob {
-            try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_CAINFO_BLOB, caBlob.pointer), "CURLOPT_CAINFO_BLOB")
+        // One parsed trust store and one TLS session cache for every connection (docs/tls-performance.md).
+        if request.url.utf8.starts(with: "https:".utf8) || request.url.utf8.starts(with: "HTTPS:".utf8) || configuration.proxy != nil {
+            try caStore?.attach(to: h)
         }
+        if let share { try CurlResult.check(ahk_curl_setopt_ptr(h, CURLOPT_SHARE, share), "CURLOPT_SHARE") }
         if let certificate = configuration.clientCertificateFile {
             try CurlResult.check(ahk_curl_setopt_str(h, CURLOPT_SSLCERT, certificate), "CURLOPT_SSLCERT")
         }

@@ -1,4 +1,5 @@
 internal import CCurl
+internal import CHookShim
 
 /// Idle curl easy handles, reused across transfers (`curl_easy_reset` between uses) so a busy client
 /// does not allocate and free a handle and its buffers for every request.
@@ -7,8 +8,14 @@ internal import CCurl
 final class EasyHandlePool {
     private var idle: [UnsafeMutableRawPointer] = []
     private let capacity: Int
+    /// TLS session ids shared by every handle of this pool (docs/tls-performance.md):
+    /// a new connection resumes a session that another handle negotiated. nil if libcurl refused it.
+    let share: UnsafeMutableRawPointer?
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        self.share = ahk_curl_share_sessions()
+    }
 
     /// A ready handle: an idle one (`reused`), or a new one (nil only if libcurl cannot allocate).
     func take() -> (handle: UnsafeMutableRawPointer, reused: Bool)? {
@@ -37,7 +44,11 @@ final class EasyHandlePool {
         self.idle.append(handle)
     }
 
-    deinit { self.idle.forEach { curl_easy_cleanup($0) } }
+    /// Every handle is freed before the share they point at (curl_share_cleanup refuses a share in use).
+    deinit {
+        self.idle.forEach { curl_easy_cleanup($0) }
+        if let share = self.share { curl_share_cleanup(share) }
+    }
 }
 
 @available(*, unavailable)

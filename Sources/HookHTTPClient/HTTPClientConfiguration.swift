@@ -32,6 +32,16 @@ public struct HTTPClientConfiguration: Sendable {
     public var clientKeyFile: String?
     /// `User-Agent` sent with every request.
     public var userAgent: String
+    /// The HTTP version offered over TLS (docs/tls-performance.md): HTTP/2 by ALPN where the server
+    /// offers it (this library's default), or HTTP/1.1 only. Plain http is always HTTP/1.1. serve's
+    /// outbound clients use `api.httpVersion`, HTTP/1.1 unless configured.
+    public var httpVersion: HTTPVersion = .http2
+
+    /// The HTTP version a client offers over TLS.
+    public enum HTTPVersion: String, Sendable, CaseIterable {
+        case http1_1 = "1.1"
+        case http2 = "2"
+    }
 
     public init(
         maxConcurrentTransfers: Int = 16, maxQueuedRequests: Int = 10_000,

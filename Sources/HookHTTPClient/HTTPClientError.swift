@@ -1,4 +1,5 @@
 internal import CCurl
+internal import CHookShim
 
 /// Why a request failed before a complete response arrived.
 public struct HTTPClientError: Error, CustomStringConvertible {

@@ -60,6 +60,17 @@ CURLcode ahk_curl_set_tcp_user_timeout(CURL *handle, unsigned int milliseconds);
 int ahk_curl_active_socket(CURL *handle);
 /// The CA bundle path libcurl was built with (CURLVERSION_NOW is a macro), or NULL.
 const char *ahk_curl_default_cainfo(void);
+/// A trust store parsed once from PEM (docs/tls-performance.md), shared by every TLS connection of a
+/// client through CURLOPT_SSL_CTX_FUNCTION instead of libcurl parsing a CA blob per connection.
+void *ahk_x509_store_new(void);
+/// Adds every certificate of a PEM buffer; returns how many (0 if it holds none), or -1.
+int ahk_x509_store_add_pem(void *store, const char *pem, size_t length);
+void ahk_x509_store_free(void *store);
+/// Makes `handle` verify peers against `store` only: CAINFO and CAPATH are cleared (so libcurl loads
+/// nothing per connection) and the store is attached to each new SSL_CTX.
+CURLcode ahk_curl_use_x509_store(CURL *handle, void *store);
+/// A share handle for TLS session ids, used from one thread only (no lock callbacks).
+CURLSH *ahk_curl_share_sessions(void);
 
 // MARK: - OpenSSL
 
