@@ -169,12 +169,23 @@ let package = Package(
             swiftSettings: testDoubleSettings
         ),
 
+        // systemd's notify protocol and watchdog (issue 15): READY/STOPPING/RELOADING/WATCHDOG datagrams.
+        .target(
+            name: "HookSystemd",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Executables
         .executableTarget(
             name: "ActivityHookCLI",
             dependencies: [
                 "HookConfig", "HookReceiver", "HookHTTPServer", "HookHTTPTypes", "HookHTTPClient", "HookLedger",
                 "HookManagementAPI", "HookEntraAuth", "HookRetry", "HookPoller", "HookSinks", "HookForwarder", "HookSpool",
+                "HookSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -270,6 +281,7 @@ let package = Package(
                            "SimulatorTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "HookSystemdTests", dependencies: ["HookSystemd", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HookCompressionTests", dependencies: ["HookCompression", "HookTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SinkTests",

@@ -11,6 +11,7 @@ import HookPoller
 import HookReceiver
 import HookSinks
 import HookSpool
+import HookSystemd
 import Logging
 import ServiceLifecycle
 
@@ -83,6 +84,7 @@ struct Serve: AsyncParsableCommand {
         defer { apiHTTP?.shutdown() }
         var sinks: [any Sink] = []
         var spool: Spool?
+        var pool: WorkerPool?
         if let apiHTTP {
             // One client per tenant for the whole process: every caller shares its budget and token cache; the
             // budget itself is drawn from the ledger, shared with register/status/unregister (docs/request-budget.md).
@@ -122,6 +124,7 @@ struct Serve: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 spool = forwarding.spool
+                pool = forwarding.pool
                 built.metrics.onScrape { await forwarding.refreshGauges() }
                 // Last in the list, so first to stop: the pool stops fetching (in-flight blobs finish or are
                 // released) while the ledger is still open, then each sink's loop ends its current delivery;
@@ -129,10 +132,22 @@ struct Serve: AsyncParsableCommand {
                 services += forwarding.services
             }
         }
-        try await ServiceRunner.run(services, logger: logger, shutdownTimeout: self.shutdownBound) {
-            let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
+        // systemd (docs/systemd.md): READY=1 after every listener is bound, STOPPING=1 on SIGTERM, and the
+        // watchdog pinged only while the ledger answers and the worker loop goes round.
+        let notifier = SystemdNotifier()
+        if let watchdog = SystemdNotifier.watchdogInterval() {
+            services.append(SystemdWatchdog(notifier: notifier, watchdog: watchdog, logger: logger) { [pool] in
+                await Self.health(ledger: ledger, pool: pool)
+            })
+        }
+        let reload = ConfigReload(path: self.global.configPath, running: loaded.config, registry: built.metrics.registry,
+                                  notifier: notifier, logger: logger)
+        let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
+        try await ServiceRunner.run(services, logger: logger, shutdownTimeout: self.shutdownBound,
+                                    stopping: { notifier.stopping() }, reload: { await reload.reload() }) {
             print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
             fflush(nil)
+            notifier.ready(status: "serving on \(listen.joined(separator: ","))")
         }
         for sink in sinks { await sink.shutdown() }
         spool?.close()
@@ -178,6 +193,19 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
+    /// The watchdog's health check: nil when the ledger commits and the worker loop turned in the last minute.
+    static func health(ledger: SQLiteLedger, pool: WorkerPool?) async -> String? {
+        do {
+            try await ledger.checkWritable()
+        } catch {
+            return "ledger is not writable: \(error)"
+        }
+        if let pool, let turned = pool.lastTurn, Date().timeIntervalSince(turned) > 60 {
+            return "the worker loop has not turned for \(Int(Date().timeIntervalSince(turned))) s"
+        }
+        return nil
+    }
+
     /// The runner of the backfill jobs `activityhook backfill` records, over the same clients (and budget).
     static func backfillJobs(_ config: ActivityHookConfig, clients: [ManagementAPIClient], ledger: SQLiteLedger,
                              logger: Logger) -> BackfillJobRunner {

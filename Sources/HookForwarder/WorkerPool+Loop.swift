@@ -19,6 +19,8 @@ extension WorkerPool {
             var graceStarted = false
             var finishedSinceDrained = 0
             while true {
+                let now = self.clock.now()
+                self.turned.withLock { $0 = now }
                 if self.stoppingFlag {
                     if inFlight > 0 && !graceStarted {
                         graceStarted = true

@@ -60,6 +60,11 @@ public final class WorkerPool: Service {
     let paused = Mutex(false)
     /// Whether fetching is paused because the spool is full (`activityhook_spool_fetch_paused`).
     public var fetchPaused: Bool { self.paused.withLock { $0 } }
+    /// When the pool's loop last went round (it does at least every `idleWait`); nil before it started.
+    /// systemd's watchdog pings only while this is recent (docs/systemd.md).
+    let turned = Mutex<Date?>(nil)
+    /// When the pool's loop last went round, if it has started and not yet stopped.
+    public var lastTurn: Date? { self.turned.withLock { $0 } }
     /// true when fetching pauses for a full spool, false when it resumes (observers, tests). Bounded.
     public let pauseEvents: AsyncStream<Bool>
     let pauseContinuation: AsyncStream<Bool>.Continuation

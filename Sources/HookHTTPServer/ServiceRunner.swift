@@ -18,9 +18,14 @@ public enum ServiceRunner {
     /// The exit status of a shutdown cut short by its timeout.
     public static let forcedExitCode: Int32 = 70
 
+    /// `stopping` runs when a shutdown signal arrives (systemd's `STOPPING=1`). With `reload`, SIGHUP is
+    /// trapped too and runs it, one reload at a time, instead of ending the process.
     public static func run(_ services: [any Service], logger: Logger, shutdownTimeout: Duration? = nil,
+                           stopping: @escaping @Sendable () -> Void = {},
+                           reload: (@Sendable () async -> Void)? = nil,
                            ready: () -> Void) async throws {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let signals = reload == nil ? await UnixSignalsSequence(trapping: .sigterm, .sigint)
+                                    : await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
         ready()
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger))
         // The signal task never ends on its own: if it returned after triggering the shutdown, the group below
@@ -30,6 +35,11 @@ public enum ServiceRunner {
             tasks.addTask {
                 var armed = false
                 for await signal in signals {
+                    if signal == .sighup, let reload {
+                        if !armed { await reload() }  // SIGHUPs sent during a reload are queued by the sequence
+                        continue
+                    }
+                    if !armed { stopping() }
                     logger.info("shutting down gracefully", metadata: ["signal": "\(signal)"])
                     if let shutdownTimeout, !armed { Self.armDeadline(shutdownTimeout, logger: logger) }
                     armed = true
