@@ -12,6 +12,7 @@ public struct DeliveryMetrics: Sendable {
     let state: Gauge
     let spoolBytes: Gauge
     let spoolSegments: Gauge
+    let spoolMaxBytes: Gauge
     let fetchPaused: Gauge
     let records: Counter
     let forwarded: Counter
@@ -27,6 +28,8 @@ public struct DeliveryMetrics: Sendable {
                                     help: "A sink's delivery state: 0 delivering, 1 retrying, 2 permanent error (an operator must act).")
         self.spoolBytes = registry.gauge("activityhook_spool_bytes", help: "Bytes of the spool's segment files.")
         self.spoolSegments = registry.gauge("activityhook_spool_segments", help: "Segment files in the spool.")
+        self.spoolMaxBytes = registry.gauge("activityhook_spool_max_bytes",
+                                            help: "spool.maxBytes: at this size fetching pauses (alert at 80%).")
         self.fetchPaused = registry.gauge("activityhook_spool_fetch_paused",
                                           help: "1 while the spool is at spool.maxBytes and no blob is leased; blobs wait in the ledger.")
         self.records = registry.counter("activityhook_records_forwarded_total", help: "Records accepted per sink.")
@@ -49,6 +52,7 @@ public struct DeliveryMetrics: Sendable {
     public func refresh(spool: Spool, paused: Bool) {
         self.spoolBytes.set(Double(spool.bytes))
         self.spoolSegments.set(Double(spool.segmentCount))
+        self.spoolMaxBytes.set(Double(spool.configuration.maxBytes))
         self.fetchPaused.set(paused ? 1 : 0)
     }
 }

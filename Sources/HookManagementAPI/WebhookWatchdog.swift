@@ -27,6 +27,7 @@ public final class WebhookWatchdog: Service {
     private let logger: Logger
     private let reregistrations: Counter
     private let checks: Counter
+    private let serving: Gauge
 
     /// Creates the watchdog; its counters go into `registry` (served on `/metrics`).
     public init(targets: [Target], registrar: SubscriptionRegistrar, interval: Duration, registry: MetricsRegistry, logger: Logger) {
@@ -38,6 +39,8 @@ public final class WebhookWatchdog: Service {
             "activityhook_webhook_reregistrations_total",
             help: "Webhooks the watchdog found not serving, by tenant, content type and outcome (started, deferred, failed).")
         self.checks = registry.counter("activityhook_webhook_checks_total", help: "Watchdog checks by result (ok, error).")
+        self.serving = registry.gauge("activityhook_webhook_serving",
+                                      help: "1 when the last check found the webhook enabled (or re-enabled it), 0 when it is disabled, expired or missing and re-registration was deferred or failed; by tenant and content type.")
     }
 
     /// Checks every `interval` until graceful shutdown; the first check waits one interval, so the
@@ -76,6 +79,11 @@ public final class WebhookWatchdog: Service {
     }
 
     private func report(_ result: RegistrationResult) {
+        let up: Bool = switch result.action {
+        case .none, .started, .alreadyEnabled: true
+        case .deferred, .failed: false
+        }
+        self.serving.set(up ? 1 : 0, ["tenant": result.tenantId, "content_type": result.contentType])
         guard result.action != .none else { return }
         let metadata: Logger.Metadata = [
             "tenant": "\(result.tenantId)", "content_type": "\(result.contentType)", "action": "\(result.action.rawValue)",
