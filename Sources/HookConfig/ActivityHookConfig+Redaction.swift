@@ -43,6 +43,7 @@ extension ServerConfig {
                 ("certificate", .string(tls.certificate)),
                 ("privateKey", .string(tls.privateKey)),
                 ("clientCA", .optional(tls.clientCA)),
+                ("clientName", .optional(tls.clientName)),
             ])))
         }
         return .mapping(pairs)

@@ -22,6 +22,10 @@ public enum Cloud: String, Sendable, CaseIterable {
         }
     }
 
+    /// The API root's host name, e.g. `manage.office.com`: also the name on the client certificate Microsoft
+    /// presents to webhooks (docs/mtls.md).
+    public var apiHost: String { String(self.apiRoot.dropFirst("https://".count)) }
+
     /// Base URL of the Entra ID login host (no trailing slash) that issues tokens for ``apiRoot``.
     public var loginHost: String {
         switch self {

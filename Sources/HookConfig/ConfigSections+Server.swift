@@ -48,8 +48,15 @@ extension ConfigSections {
         let certificate = m.required("certificate")?.existingFile() ?? ""
         let privateKey = m.required("privateKey")?.existingFile() ?? ""
         let clientCA = m.optional("clientCA")?.existingFile()
+        let clientNameNode = m.optional("clientName")
+        let clientName = clientNameNode?.string()
+        if let clientNameNode, clientCA == nil { clientNameNode.warn("has no effect without server.tls.clientCA") }
+        if let clientNameNode, let name = clientName,
+           name != "*", name.isEmpty || name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "*") }) {
+            clientNameNode.error("must be a DNS name such as manage.office.com, or \"*\" for any name from the CA")
+        }
         m.finish()
-        return TLSConfig(certificate: certificate, privateKey: privateKey, clientCA: clientCA)
+        return TLSConfig(certificate: certificate, privateKey: privateKey, clientCA: clientCA, clientName: clientName)
     }
 
     static func state(_ m: ConfigMapping) -> StateConfig {

@@ -94,11 +94,23 @@ public struct TLSConfig: Sendable {
     public var privateKey: String
     /// When set, clients must present a certificate issued by this CA (`server.tls.clientCA`, mTLS).
     public var clientCA: String?
+    /// With `clientCA`, the name the client certificate must carry (`server.tls.clientName`): Microsoft's
+    /// webhook client presents a certificate for the cloud's API host. nil uses that host (``Cloud/apiHost``,
+    /// `manage.office.com` for the commercial cloud); `"*"` checks the chain only. docs/mtls.md.
+    public var clientName: String?
 
     /// Creates the section.
-    public init(certificate: String, privateKey: String, clientCA: String? = nil) {
+    public init(certificate: String, privateKey: String, clientCA: String? = nil, clientName: String? = nil) {
         self.certificate = certificate
         self.privateKey = privateKey
         self.clientCA = clientCA
+        self.clientName = clientName
+    }
+
+    /// The name to pin, for a tenant in `cloud`: nil when only the chain is checked.
+    public func pinnedClientName(cloud: Cloud) -> String? {
+        guard self.clientCA != nil else { return nil }
+        if self.clientName == "*" { return nil }
+        return self.clientName ?? cloud.apiHost
     }
 }

@@ -23,7 +23,8 @@ public final class HTTPServer: Service, Sendable {
             idle: .seconds(max(1, configuration.connectionTimeoutSeconds)))
         self.core = ServerCore(
             handler: handler, isTLS: configuration.tls != nil,
-            requireClientCertificate: configuration.tls?.clientCAPEM != nil, deadlines: deadlines)
+            requireClientCertificate: configuration.tls?.clientCAPEM != nil,
+            clientName: configuration.tls?.clientName, deadlines: deadlines)
         do {
             self.daemon = try MHDDaemon(configuration: configuration, core: self.core)
         } catch {

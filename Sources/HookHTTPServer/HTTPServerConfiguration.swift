@@ -29,11 +29,15 @@ public struct HTTPServerConfiguration: Sendable {
         /// When set, clients are asked for a certificate that must verify against this CA;
         /// requests without one are answered 403 before their body is read.
         public var clientCAPEM: String?
+        /// With a client CA: the name the client certificate must carry (its subjectAltName DNS names, or its
+        /// CN without them; wildcards as RFC 6125), checked by GnuTLS beside the chain. nil checks the chain only.
+        public var clientName: String?
 
-        public init(certificatePEM: String, privateKeyPEM: String, clientCAPEM: String? = nil) {
+        public init(certificatePEM: String, privateKeyPEM: String, clientCAPEM: String? = nil, clientName: String? = nil) {
             self.certificatePEM = certificatePEM
             self.privateKeyPEM = privateKeyPEM
             self.clientCAPEM = clientCAPEM
+            self.clientName = clientName
         }
     }
 

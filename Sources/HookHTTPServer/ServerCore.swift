@@ -13,6 +13,8 @@ final class ServerCore: @unchecked Sendable {
 
     let handler: any HTTPHandler
     let requireClientCertificate: Bool
+    /// The name a client certificate must carry, if any (server.tls.clientName).
+    let clientName: String?
     let isTLS: Bool
     /// Absolute header and body deadlines per connection; nil when neither is configured.
     let deadlines: ConnectionDeadlines?
@@ -34,7 +36,9 @@ final class ServerCore: @unchecked Sendable {
     /// How many bytes past the cap of a chunked body are read (and dropped) to be able to answer 413.
     static let discardAllowance = 1 << 20
 
-    init(handler: any HTTPHandler, isTLS: Bool, requireClientCertificate: Bool, deadlines: ConnectionDeadlines? = nil) {
+    init(handler: any HTTPHandler, isTLS: Bool, requireClientCertificate: Bool, clientName: String? = nil,
+         deadlines: ConnectionDeadlines? = nil) {
+        self.clientName = clientName
         self.handler = handler
         self.deadlines = deadlines
         self.isTLS = isTLS
@@ -104,7 +108,7 @@ final class ServerCore: @unchecked Sendable {
         head.query = MHDValues.query(connection)
         head.peer = PeerAddress.of(connection)
         if self.requireClientCertificate {
-            head.clientCertificateVerified = ClientCertificateCheck.verified(connection)
+            head.clientCertificateVerified = ClientCertificateCheck.verified(connection, name: self.clientName)
         }
         let context = RequestContext(head: head, connection: connection)
         self.deadlines?.headersComplete(connection)
@@ -113,7 +117,9 @@ final class ServerCore: @unchecked Sendable {
 
         if self.requireClientCertificate && !head.clientCertificateVerified {
             context.phase = .answered
-            return self.queue(.text(403, "a client certificate signed by the configured CA is required\n"), context)
+            let message = self.clientName.map { "a client certificate for \($0) signed by the configured CA is required\n" }
+                ?? "a client certificate signed by the configured CA is required\n"
+            return self.queue(.text(403, message), context)
         }
         switch self.handler.head(head) {
         case .respond(let response):

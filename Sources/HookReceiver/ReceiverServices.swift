@@ -34,17 +34,18 @@ public enum ReceiverServices {
             health: server.healthz && onPublic ? health : nil,
             metricsEndpoint: server.metrics && onPublic ? metricsEndpoint : nil, logger: logger)
         var servers = [try HTTPServer(
-            configuration: try self.httpConfiguration(server.listen, server, tls: server.tls), handler: endpoint, logger: logger)]
+            configuration: try self.httpConfiguration(server.listen, server, tls: server.tls, cloud: config.api.cloud),
+            handler: endpoint, logger: logger)]
         if let admin = server.adminListen {
             servers.append(try HTTPServer(
-                configuration: try self.httpConfiguration(admin, server, tls: nil),
+                configuration: try self.httpConfiguration(admin, server, tls: nil, cloud: config.api.cloud),
                 handler: AdminEndpoint(health: server.healthz ? health : nil, metrics: server.metrics ? metricsEndpoint : nil),
                 logger: logger))
         }
         return Built(servers: servers, health: health, metrics: metrics)
     }
 
-    private static func httpConfiguration(_ listen: ListenAddress, _ server: ServerConfig, tls: TLSConfig?) throws
+    private static func httpConfiguration(_ listen: ListenAddress, _ server: ServerConfig, tls: TLSConfig?, cloud: Cloud) throws
         -> HTTPServerConfiguration
     {
         let host = listen.host == "localhost" ? "127.0.0.1" : listen.host
@@ -53,7 +54,8 @@ public enum ReceiverServices {
             tlsSettings = .init(
                 certificatePEM: try String(contentsOfFile: tls.certificate, encoding: .utf8),
                 privateKeyPEM: try String(contentsOfFile: tls.privateKey, encoding: .utf8),
-                clientCAPEM: try tls.clientCA.map { try String(contentsOfFile: $0, encoding: .utf8) })
+                clientCAPEM: try tls.clientCA.map { try String(contentsOfFile: $0, encoding: .utf8) },
+                clientName: tls.pinnedClientName(cloud: cloud))
         }
         let seconds = Int(server.connectionTimeout.components.seconds)
         return HTTPServerConfiguration(

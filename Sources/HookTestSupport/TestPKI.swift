@@ -61,6 +61,16 @@ public struct TestPKI: Sendable {
         try self.issue("client", subject: "/CN=activityhook-test-client", extensions: "extendedKeyUsage=clientAuth\n")
     }
 
+    /// Issues another client certificate from this CA, for `name` (CN and subjectAltName DNS), as
+    /// `<file>.pem` and `<file>.key` in the directory; returns their paths.
+    public func issueClientCertificate(name: String, file: String) async throws -> (certificate: String, key: String) {
+        let pki = self
+        try await onOwnThread {
+            try pki.issue(file, subject: "/CN=\(name)", extensions: "subjectAltName=DNS:\(name)\nextendedKeyUsage=clientAuth\n")
+        }
+        return (self.directory.appendingPathComponent("\(file).pem").path, self.directory.appendingPathComponent("\(file).key").path)
+    }
+
     private func issue(_ leaf: String, subject: String, extensions: String) throws {
         let dir = self.directory.path
         try extensions.write(toFile: "\(dir)/\(leaf).ext", atomically: true, encoding: .utf8)

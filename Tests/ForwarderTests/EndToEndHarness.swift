@@ -108,8 +108,15 @@ struct EndToEnd: Sendable {
 
     /// The `Record` column of every row the Logs Ingestion fake accepted, byte for byte. Each call's body is
     /// located through its `bodyBytes`, then cut into rows by the real splitter; `Record` is the last column.
-    func ingestedRecords() async throws -> [[UInt8]] {
-        let response = try await self.sim.http.execute(.init(url: "\(self.sim.url)/_sim/ingested?records=false"), maxBodyBytes: 512 << 20)
+    func ingestedRecords() async throws -> [[UInt8]] { try await Self.ingestedRecords(self.sim) }
+
+    /// The `Id`s of the records in ``ingestedRecords(_:)``.
+    static func ingestedIds(_ sim: FwdSim) async throws -> [String] {
+        try await Self.ingestedRecords(sim).compactMap { try RecordSplitter.split(Array("[".utf8) + $0 + Array("]".utf8)).first?.id }
+    }
+
+    static func ingestedRecords(_ sim: FwdSim) async throws -> [[UInt8]] {
+        let response = try await sim.http.execute(.init(url: "\(sim.url)/_sim/ingested?records=false"), maxBodyBytes: 512 << 20)
         let raw = response.body
         let sizeKey = Array(#""bodyBytes":"#.utf8)
         let recordKey = Array(#","Record":"#.utf8)

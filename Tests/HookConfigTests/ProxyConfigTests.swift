@@ -41,3 +41,21 @@ struct HTTPVersionConfigTests {
         ConfigFixtures.expectIssue(ConfigFixtures.minimal + "api:\n  httpVersion: 3\n", at: "api.httpVersion", containing: "expected one of 1.1, 2")
     }
 }
+
+/// `server.tls.clientName` (issue 15, docs/mtls.md): the client certificate's name is pinned to the cloud's
+/// API host unless configured.
+@Suite("server.tls.clientName")
+struct ClientNameConfigTests {
+    @Test("defaults to the cloud's API host with a client CA; \"*\" checks the chain only; a bad name names the key")
+    func clientName() throws {
+        #expect(Cloud.enterprise.apiHost == "manage.office.com")
+        #expect(Cloud.gccHigh.apiHost == "manage.office365.us")
+        let withCA = TLSConfig(certificate: "/c", privateKey: "/k", clientCA: "/ca")
+        #expect(withCA.pinnedClientName(cloud: .enterprise) == "manage.office.com")
+        #expect(withCA.pinnedClientName(cloud: .dod) == "manage.protection.apps.mil")
+        #expect(TLSConfig(certificate: "/c", privateKey: "/k", clientCA: "/ca", clientName: "*").pinnedClientName(cloud: .enterprise) == nil)
+        #expect(TLSConfig(certificate: "/c", privateKey: "/k", clientCA: "/ca", clientName: "hooks.example.com")
+            .pinnedClientName(cloud: .enterprise) == "hooks.example.com")
+        #expect(TLSConfig(certificate: "/c", privateKey: "/k").pinnedClientName(cloud: .enterprise) == nil)
+    }
+}
