@@ -63,9 +63,11 @@ extension ConfigSections {
             stream = nil
         }
         let credentials = m.optional("credentials")?.mapping().flatMap(Self.azureCredentials)
+        let columns = m.optional("columns")?.choice("column layout", accepted: LogsIngestionColumns.allCases.map(\.rawValue),
+                                                    parse: { LogsIngestionColumns(rawValue: $0.lowercased()) }) ?? .standard
         guard let endpoint, let dcr, let stream else { return nil }
         return .logsIngestion(LogsIngestionSinkConfig(endpoint: endpoint, dcrImmutableId: dcr.lowercased(),
-                                                      stream: stream, credentials: credentials))
+                                                      stream: stream, credentials: credentials, columns: columns))
     }
 
     /// `Custom-<name>` for custom tables, or `Microsoft-<name>` for built-in ones.

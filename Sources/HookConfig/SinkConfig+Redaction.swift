@@ -13,6 +13,7 @@ extension SinkConfig {
             pairs += [
                 ("endpoint", .string(sink.endpoint)),
                 ("dcrImmutableId", .string(sink.dcrImmutableId)),
+                ("columns", .string(sink.columns.rawValue)),
                 ("stream", .string(sink.stream)),
             ]
             if let credentials = sink.credentials {

@@ -70,14 +70,25 @@ public struct LogsIngestionSinkConfig: Sendable {
     public var stream: String
     /// App registration used for the ingestion token (`credentials`); nil uses the first tenant's credential.
     public var credentials: AzureClientCredentials?
+    /// The row layout (`columns`): `standard` (common fields and the whole record in `Record`) or `legacy`
+    /// (the Data Collector API's `Name_s`/`_d`/`_b`/`_t`/`_g` columns; docs/legacy-columns.md).
+    public var columns: LogsIngestionColumns
 
     /// Creates the settings.
-    public init(endpoint: String, dcrImmutableId: String, stream: String, credentials: AzureClientCredentials? = nil) {
+    public init(endpoint: String, dcrImmutableId: String, stream: String, credentials: AzureClientCredentials? = nil,
+                columns: LogsIngestionColumns = .standard) {
         self.endpoint = endpoint
         self.dcrImmutableId = dcrImmutableId
         self.stream = stream
         self.credentials = credentials
+        self.columns = columns
     }
+}
+
+/// The row layout of a logs-ingestion sink.
+public enum LogsIngestionColumns: String, Sendable, CaseIterable {
+    case standard
+    case legacy
 }
 
 /// A client-secret app registration for a sink (`credentials`).

@@ -30,6 +30,8 @@ public final class LogsIngestionTransport: BatchTransport {
     /// Largest uncompressed request body.
     public let maxRequestBytes: Int
     let url: String
+    /// `columns: legacy`: rows in the Data Collector API's column names (``LegacyColumnsRow``).
+    let legacyColumns: Bool
     let tokens: TokenProvider
     let http: HTTPClient
     let logger: Logger
@@ -46,6 +48,7 @@ public final class LogsIngestionTransport: BatchTransport {
         self.limits = limits
         self.maxRequestBytes = maxRequestBytes
         let endpoint = config.endpoint.hasSuffix("/") ? String(config.endpoint.dropLast()) : config.endpoint
+        self.legacyColumns = config.columns == .legacy
         self.url = "\(endpoint)/dataCollectionRules/\(config.dcrImmutableId)/streams/\(config.stream)?api-version=\(Self.apiVersion)"
         self.tokens = tokens
         self.http = http
@@ -62,7 +65,8 @@ public final class LogsIngestionTransport: BatchTransport {
                 batch.records.filter { AcceptedRecordKey($0, source: batch.source).map { !accepted.contains($0) } ?? true }
             }
             for record in fresh {
-                let row = LogsIngestionRow.encode(record, source: batch.source, ingestedAt: now)
+                let row = self.legacyColumns ? LegacyColumnsRow.encode(record, source: batch.source, ingestedAt: now)
+                                             : LogsIngestionRow.encode(record, source: batch.source, ingestedAt: now)
                 guard row.count + 2 <= self.maxRequestBytes else {
                     throw .permanent("record \(record.id ?? "without Id") makes a row of \(row.count) bytes, more than the "
                                      + "Logs Ingestion limit of \(self.maxRequestBytes) bytes per request")
