@@ -42,6 +42,14 @@ struct Serve: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Run the fetch-and-forward workers (workers.concurrency blobs at a time, to every sink).")
     var workers = true
 
+    /// Listening sockets handed over by the process this one replaced (a SIGHUP reload, docs/systemd.md).
+    @Option(help: .hidden)
+    var listenFds: String?
+
+    /// Set by a reload's exec: this process applies a reloaded configuration.
+    @Flag(help: .hidden)
+    var reloaded = false
+
     func run() async throws {
         let loaded = try self.global.loadConfig()
         let logger = LogSetup.bootstrap(self.global)
@@ -66,7 +74,8 @@ struct Serve: AsyncParsableCommand {
             if interrupted > 0 {
                 logger.warning("queued again the backfill jobs a previous run did not finish", metadata: ["jobs": "\(interrupted)"])
             }
-            built = try ReceiverServices.make(config: loaded.config, ledger: ledger, logger: logger)
+            let inherited = (self.listenFds ?? "").split(separator: ",").compactMap { Int32($0) }
+            built = try ReceiverServices.make(config: loaded.config, ledger: ledger, logger: logger, listenFDs: inherited)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -142,15 +151,30 @@ struct Serve: AsyncParsableCommand {
         }
         let reload = ConfigReload(path: self.global.configPath, running: loaded.config, registry: built.metrics.registry,
                                   notifier: notifier, logger: logger)
+        if self.reloaded {
+            reload.counter.increment(["result": "applied"])
+            logger.notice("configuration reloaded and applied")
+        }
+        let replace = ReplaceRequest()
+        let servers = built.servers
         let listen = built.servers.map { "\($0.configuration.host):\($0.port)" }
         try await ServiceRunner.run(services, logger: logger, shutdownTimeout: self.shutdownBound,
-                                    stopping: { notifier.stopping() }, reload: { await reload.reload() }) {
+                                    stopping: { notifier.stopping() }, reload: {
+            guard await reload.reload() == .reexec else { return false }
+            for server in servers { server.keepListenerForHandOver() }
+            replace.request()
+            return true
+        }) {
             print("activityhook ready listen=\(listen.joined(separator: ",")) path=\(loaded.config.server.path)")
             fflush(nil)
             notifier.ready(status: "serving on \(listen.joined(separator: ","))")
         }
         for sink in sinks { await sink.shutdown() }
         spool?.close()
+        if replace.requested {
+            apiHTTP?.shutdown()  // the ledger closed with LedgerService; the lock's descriptor closes on exec
+            Self.replaceProcess(listeners: servers.compactMap(\.handedOverSocket), logger: logger)
+        }
         withExtendedLifetime(lock) {}
         logger.info("activityhook stopped")
     }

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t port,
+struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t port, int listen_fd,
                                  MHD_AccessHandlerCallback handler, void *handler_cls,
                                  const struct MHD_OptionItem *options, int *error_out) {
     // MHD binds during MHD_start_daemon, so the address may live on this stack frame.
@@ -28,9 +28,12 @@ struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t 
         return NULL;
     }
     errno = 0;
-    struct MHD_Daemon *daemon = MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
-                                                 MHD_OPTION_SOCK_ADDR, addr,
-                                                 MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+    struct MHD_Daemon *daemon = listen_fd >= 0
+        /* A socket inherited from the process this one replaced (a reload): already bound and listening. */
+        ? MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+                           MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd, MHD_OPTION_ARRAY, options, MHD_OPTION_END)
+        : MHD_start_daemon(flags, port, NULL, NULL, handler, handler_cls,
+                           MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_ARRAY, options, MHD_OPTION_END);
     *error_out = daemon == NULL ? (errno == 0 ? EINVAL : errno) : 0;
     return daemon;
 }

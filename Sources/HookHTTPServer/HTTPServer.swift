@@ -67,6 +67,14 @@ public final class HTTPServer: Service, Sendable {
         self.logger.info("http server stopped", metadata: ["http.port": "\(self.port)"])
     }
 
+    /// Makes the coming graceful stop keep the listening socket open for a replacing process: connections
+    /// that arrive meanwhile wait in the kernel's backlog. ``handedOverSocket`` is its descriptor once
+    /// `run()` has returned.
+    public func keepListenerForHandOver() { self.daemon.keepListener = true }
+
+    /// The listening socket kept by ``keepListenerForHandOver()``, once `run()` has returned.
+    public var handedOverSocket: Int32? { self.daemon.handedOver }
+
     /// Begins a graceful stop: no new connections; in-flight requests finish; `run()` then returns.
     public func shutdown() {
         guard self.core.beginDraining() else { return }

@@ -41,6 +41,9 @@ public struct HTTPServerConfiguration: Sendable {
         }
     }
 
+    /// A listening socket to serve on instead of binding `host:port` (inherited across a reload's exec).
+    public var listenFD: Int32?
+
     public init(
         host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 2, connectionLimit: Int = 256,
         connectionTimeoutSeconds: Int = 30, tls: TLS? = nil, shutdownGraceSeconds: Double = 10,

@@ -8,7 +8,8 @@ import Glibc
 /// and a thread pool reached 0.92–0.94× a bare C server, against 0.96× for a single epoll thread at
 /// lower absolute throughput and 1.8× the CPU per request for thread-per-connection.
 // Invariant for @unchecked Sendable: `daemon` and `listenSocket` change only in `quiesce()` and `stop()`,
-// which `HTTPServer` calls from its own serialized shutdown path; MHD's own functions are thread-safe.
+// which `HTTPServer` calls from its own serialized shutdown path; `keepListener` is set before that shutdown
+// begins and `handedOver` read after `run()` returned; MHD's own functions are thread-safe.
 final class MHDDaemon: @unchecked Sendable {
     private var daemon: OpaquePointer?
     private var quiescedSocket: Int32 = -1
@@ -22,7 +23,7 @@ final class MHDDaemon: @unchecked Sendable {
         self.core = corePointer
         var kept: [UnsafeMutablePointer<CChar>] = []
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
-            | MHD_ALLOW_SUSPEND_RESUME.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue  // ITC: MHD_quiesce_daemon in every mode
         var options: [MHD_OptionItem] = [
             ahk_mhd_option(MHD_OPTION.CONNECTION_LIMIT, max(1, configuration.connectionLimit), nil),
             ahk_mhd_option(MHD_OPTION.CONNECTION_TIMEOUT, max(1, configuration.connectionTimeoutSeconds), nil),
@@ -56,7 +57,7 @@ final class MHDDaemon: @unchecked Sendable {
         var error: Int32 = 0
         let started = Self.withProcessSignalsBlocked {
             options.withUnsafeBufferPointer { items in
-                ahk_mhd_start(flags, configuration.host, configuration.port, mhdAccess, corePointer.toOpaque(),
+                ahk_mhd_start(flags, configuration.host, configuration.port, configuration.listenFD ?? -1, mhdAccess, corePointer.toOpaque(),
                               items.baseAddress, &error)
             }
         }
@@ -85,6 +86,7 @@ final class MHDDaemon: @unchecked Sendable {
         sigemptyset(&blocked)
         sigaddset(&blocked, SIGINT)
         sigaddset(&blocked, SIGTERM)
+        sigaddset(&blocked, SIGHUP)
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         return body()
@@ -102,6 +104,11 @@ final class MHDDaemon: @unchecked Sendable {
         self.quiescedSocket = MHD_quiesce_daemon(daemon)
     }
 
+    /// With `keepListener`, `stop()` leaves the quiesced listening socket open, without FD_CLOEXEC, for a
+    /// process that replaces this one (a reload, docs/systemd.md); ``handedOver`` is then its descriptor.
+    var keepListener = false
+    private(set) var handedOver: Int32?
+
     /// Stops the daemon's threads and closes every connection. All connections must have been resumed.
     func stop() {
         guard let daemon else { return }
@@ -109,7 +116,15 @@ final class MHDDaemon: @unchecked Sendable {
         MHD_stop_daemon(daemon)
         self.core.takeUnretainedValue().deadlines?.stop()
         // The quiesced listen socket may be closed only after MHD_stop_daemon (MHD's documented rule).
-        if self.quiescedSocket >= 0 { close(self.quiescedSocket) }
+        if self.quiescedSocket >= 0 {
+            if self.keepListener {
+                let flags = fcntl(self.quiescedSocket, F_GETFD)
+                if flags >= 0 { _ = fcntl(self.quiescedSocket, F_SETFD, flags & ~FD_CLOEXEC) }
+                self.handedOver = self.quiescedSocket
+            } else {
+                close(self.quiescedSocket)
+            }
+        }
         self.quiescedSocket = -1
         self.core.release()
         self.retainedStrings.forEach { free($0) }

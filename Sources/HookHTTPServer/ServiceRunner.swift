@@ -19,10 +19,11 @@ public enum ServiceRunner {
     public static let forcedExitCode: Int32 = 70
 
     /// `stopping` runs when a shutdown signal arrives (systemd's `STOPPING=1`). With `reload`, SIGHUP is
-    /// trapped too and runs it, one reload at a time, instead of ending the process.
+    /// trapped too and runs it, one reload at a time, instead of ending the process; when it returns true the
+    /// services stop gracefully (bounded like a shutdown) so that the caller can replace the process.
     public static func run(_ services: [any Service], logger: Logger, shutdownTimeout: Duration? = nil,
                            stopping: @escaping @Sendable () -> Void = {},
-                           reload: (@Sendable () async -> Void)? = nil,
+                           reload: (@Sendable () async -> Bool)? = nil,
                            ready: () -> Void) async throws {
         let signals = reload == nil ? await UnixSignalsSequence(trapping: .sigterm, .sigint)
                                     : await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
@@ -36,7 +37,13 @@ public enum ServiceRunner {
                 var armed = false
                 for await signal in signals {
                     if signal == .sighup, let reload {
-                        if !armed { await reload() }  // SIGHUPs sent during a reload are queued by the sequence
+                        // SIGHUPs sent during a reload are queued by the sequence; none runs once stopping.
+                        if !armed, await reload() {
+                            logger.info("stopping gracefully to restart in place with the new configuration")
+                            if let shutdownTimeout { Self.armDeadline(shutdownTimeout, logger: logger) }
+                            armed = true
+                            await group.triggerGracefulShutdown()
+                        }
                         continue
                     }
                     if !armed { stopping() }

@@ -14,7 +14,9 @@ public enum ReceiverServices {
         public let metrics: ReceiverMetrics
     }
 
-    public static func make(config: ActivityHookConfig, ledger: any Ledger, logger: Logger) throws -> Built {
+    /// `listenFDs`: listening sockets inherited from the process this one replaced (a reload), for the public
+    /// listener and then the admin listener, in that order; empty binds the configured addresses.
+    public static func make(config: ActivityHookConfig, ledger: any Ledger, logger: Logger, listenFDs: [Int32] = []) throws -> Built {
         let server = config.server
         let metrics = ReceiverMetrics()
         let health = HealthEndpoint(ledger: ledger)
@@ -34,18 +36,21 @@ public enum ReceiverServices {
             health: server.healthz && onPublic ? health : nil,
             metricsEndpoint: server.metrics && onPublic ? metricsEndpoint : nil, logger: logger)
         var servers = [try HTTPServer(
-            configuration: try self.httpConfiguration(server.listen, server, tls: server.tls, cloud: config.api.cloud),
+            configuration: try self.httpConfiguration(server.listen, server, tls: server.tls, cloud: config.api.cloud,
+                                                      listenFD: listenFDs.first),
             handler: endpoint, logger: logger)]
         if let admin = server.adminListen {
             servers.append(try HTTPServer(
-                configuration: try self.httpConfiguration(admin, server, tls: nil, cloud: config.api.cloud),
+                configuration: try self.httpConfiguration(admin, server, tls: nil, cloud: config.api.cloud,
+                                                          listenFD: listenFDs.dropFirst().first),
                 handler: AdminEndpoint(health: server.healthz ? health : nil, metrics: server.metrics ? metricsEndpoint : nil),
                 logger: logger))
         }
         return Built(servers: servers, health: health, metrics: metrics)
     }
 
-    private static func httpConfiguration(_ listen: ListenAddress, _ server: ServerConfig, tls: TLSConfig?, cloud: Cloud) throws
+    private static func httpConfiguration(_ listen: ListenAddress, _ server: ServerConfig, tls: TLSConfig?, cloud: Cloud,
+                                          listenFD: Int32? = nil) throws
         -> HTTPServerConfiguration
     {
         let host = listen.host == "localhost" ? "127.0.0.1" : listen.host
@@ -58,10 +63,12 @@ public enum ReceiverServices {
                 clientName: tls.pinnedClientName(cloud: cloud))
         }
         let seconds = Int(server.connectionTimeout.components.seconds)
-        return HTTPServerConfiguration(
+        var configuration = HTTPServerConfiguration(
             host: host, port: UInt16(clamping: listen.port), threads: server.threads,
             connectionLimit: server.connectionLimit, connectionTimeoutSeconds: max(1, seconds), tls: tlsSettings,
             perIPConnectionLimit: server.perIPConnectionLimit, headerTimeout: server.headerTimeout, bodyTimeout: server.bodyTimeout)
+        configuration.listenFD = listenFD
+        return configuration
     }
 }
 

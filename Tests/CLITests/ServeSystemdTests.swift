@@ -4,7 +4,8 @@ import HookTestSupport
 import Testing
 
 /// Issue 15 (docs/systemd.md): the built `serve` under a stand-in for systemd: `READY=1` once listening,
-/// `WATCHDOG=1` from the health loop, SIGHUP re-reads the file (an invalid one keeps the running config),
+/// `WATCHDOG=1` from the health loop, SIGHUP re-reads the file (an invalid one keeps the running config, a
+/// listener change waits for a restart, other changes are applied by a restart in place),
 /// and `STOPPING=1` on SIGTERM.
 @Suite("serve under systemd's notify protocol (built binary)")
 struct ServeSystemdTests {
@@ -43,17 +44,30 @@ struct ServeSystemdTests {
             try original.write(toFile: config, atomically: true, encoding: .utf8)
             child.signal(SIGHUP)
             #expect(await child.waitForLine { $0.contains("configuration reloaded: unchanged") } != nil)
-            try original.replacingOccurrences(of: "path: ./records.jsonl", with: "path: ./other.jsonl")
+            // A listener change is not applied: it needs a restart.
+            try original.replacingOccurrences(of: #"listen: "127.0.0.1:0""#, with: #"listen: "127.0.0.1:1""#)
                 .write(toFile: config, atomically: true, encoding: .utf8)
             child.signal(SIGHUP)
-            let changed = await child.waitForLine { $0.contains("restart serve to apply it") }
-            if changed == nil { Issue.record("serve ended: \(String(describing: await child.waitForExit()))") }
-            #expect(changed?.contains("sinks") == true, "\(changed ?? "no log line")")
+            let listener = await child.waitForLine { $0.contains("restart serve to apply it") }
+            if listener == nil { Issue.record("serve ended: \(String(describing: await child.waitForExit()))") }
+            #expect(listener?.contains("server") == true, "\(listener ?? "no log line")")
             #expect(await socket.waitFor("READY=1", count: 4))
             let metrics = String(decoding: try await client.execute(HTTPClientRequest(url: "\(base)/metrics")).body, as: UTF8.self)
             #expect(metrics.contains(#"activityhook_config_reload_total{result="invalid"} 1"#), "\(metrics.split(separator: "\n").filter { $0.contains("reload") })")
             #expect(metrics.contains(#"activityhook_config_reload_total{result="unchanged"} 1"#))
             #expect(metrics.contains(#"activityhook_config_reload_total{result="restart_required"} 1"#))
+            // A changed sink is applied by a restart in place: same PID, same socket, READY=1 from the new process.
+            try original.replacingOccurrences(of: "path: ./records.jsonl", with: "path: ./other.jsonl")
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            child.signal(SIGHUP)
+            #expect(await child.waitForLine { $0.contains("configuration reloaded and applied") } != nil)
+            #expect(await socket.waitFor("READY=1", count: 5))
+            let after = String(decoding: try await client.execute(HTTPClientRequest(url: "\(base)/metrics")).body, as: UTF8.self)
+            #expect(after.contains(#"activityhook_config_reload_total{result="applied"} 1"#))
+            #expect(try await client.execute(HTTPClientRequest(url: "\(base)/healthz")).status == 200)
+            // The new process handles SIGHUP in turn.
+            child.signal(SIGHUP)
+            #expect(await child.waitForLine { $0.contains("configuration reloaded: unchanged") } != nil)
 
             child.signal(SIGTERM)
             #expect(await socket.waitFor("STOPPING=1"))

@@ -21,7 +21,8 @@
 /// Starts a daemon bound to `host` (an IPv4 or IPv6 literal) and `port` (0 = any free port), with the
 /// options of `options` (an array ended by MHD_OPTION_END, passed as MHD_OPTION_ARRAY).
 /// On failure returns NULL and sets `*error_out` to -1 for an unparsable host, else to errno.
-struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t port,
+/// With `listen_fd` >= 0 that socket (bound and listening, e.g. inherited across exec) is used instead.
+struct MHD_Daemon *ahk_mhd_start(unsigned int flags, const char *host, uint16_t port, int listen_fd,
                                  MHD_AccessHandlerCallback handler, void *handler_cls,
                                  const struct MHD_OptionItem *options, int *error_out);
 /// The port the daemon is bound to (useful after binding port 0); 0 when unknown.
