@@ -58,8 +58,9 @@ struct ConfigReload: Sendable {
             self.counter.increment(["result": "invalid"])
             return .keep
         }
-        let changed = Self.sections(of: loaded.config).filter { self.running[$0.key] != $0.value }.map(\.key)
-            + self.running.keys.filter { Self.sections(of: loaded.config)[$0] == nil }
+        let sectionsNow = Self.sections(of: loaded.config)
+        let changed = sectionsNow.filter { self.running[$0.key] != $0.value }.map(\.key)
+            + self.running.keys.filter { sectionsNow[$0] == nil }
         guard !changed.isEmpty else {
             self.logger.info("configuration reloaded: unchanged")
             self.counter.increment(["result": "unchanged"])

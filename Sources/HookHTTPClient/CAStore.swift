@@ -13,23 +13,23 @@ import Glibc
 ///
 /// The store is built on the first https transfer, on the client's curl thread: parsing the system bundle
 /// takes about 15 ms, which a client that only speaks plain HTTP (a loopback sink) never pays.
-// Invariant for @unchecked Sendable: `store` is created and read only on the client's curl thread (the
-// loop calls `attach`); `extra` is set in init and only read afterwards. OpenSSL reference-counts the store
-// and locks its internals.
+// Invariant for @unchecked Sendable: after init, `store` and `systemAdded` change only on the client's curl
+// thread (the loop calls `attach`). OpenSSL reference-counts the store and locks its internals.
 final class CAStore: @unchecked Sendable {
-    private let extra: (path: String, pem: [UInt8])?
     private var store: UnsafeMutableRawPointer?
+    private var systemAdded = false
 
-    /// Reads the extra file now, so that a missing or certificate-free file fails the client's creation.
+    /// Parses the extra file now, into the store the system bundle joins later, so that a missing or
+    /// certificate-free file fails the client's creation.
     init(extraFile: String?) throws {
-        guard let extraFile else { self.extra = nil; return }
+        guard let extraFile else { return }
         guard let pem = Self.read(extraFile) else { throw HTTPClientError(.invalidRequest, "cannot read CA file \(extraFile)") }
-        guard let probe = ahk_x509_store_new() else { throw HTTPClientError(.transfer, "X509_STORE_new failed") }
-        defer { ahk_x509_store_free(probe) }
-        guard Self.add(pem, to: probe) > 0 else {
+        guard let store = ahk_x509_store_new() else { throw HTTPClientError(.transfer, "X509_STORE_new failed") }
+        guard Self.add(pem, to: store) > 0 else {
+            ahk_x509_store_free(store)
             throw HTTPClientError(.invalidRequest, "CA file \(extraFile) holds no PEM certificate")
         }
-        self.extra = (extraFile, pem)
+        self.store = store
     }
 
     deinit { if let store = self.store { ahk_x509_store_free(store) } }
@@ -41,15 +41,19 @@ final class CAStore: @unchecked Sendable {
         try CurlResult.check(ahk_curl_use_x509_store(handle, store), "CURLOPT_SSL_CTX_FUNCTION")
     }
 
+    /// The store with the system bundle added, the first time.
     private func built() throws -> UnsafeMutableRawPointer? {
-        if let store = self.store { return store }
-        let system = ahk_curl_default_cainfo().flatMap { Self.read(String(cString: $0)) }
-        guard system != nil || self.extra != nil else { return nil }
-        guard let store = ahk_x509_store_new() else { throw HTTPClientError(.transfer, "X509_STORE_new failed") }
-        if let system { _ = Self.add(system, to: store) }
-        if let extra = self.extra { _ = Self.add(extra.pem, to: store) }
-        self.store = store
-        return store
+        if !self.systemAdded {
+            if let system = ahk_curl_default_cainfo().flatMap({ Self.read(String(cString: $0)) }) {
+                guard let store = self.store ?? ahk_x509_store_new() else {
+                    throw HTTPClientError(.transfer, "X509_STORE_new failed")
+                }
+                self.store = store
+                _ = Self.add(system, to: store)
+            }
+            self.systemAdded = true
+        }
+        return self.store
     }
 
     private static func add(_ pem: [UInt8], to store: UnsafeMutableRawPointer) -> Int {

@@ -53,7 +53,7 @@ public enum LegacyColumnsRow {
             if Self.numericFields.contains(base), !text.isEmpty, text.count <= 18, text.allSatisfy(\.isASCII), Int64(text) != nil {
                 return ("\(base)_d", Array(text.utf8))
             }
-            if Self.isGUID(text) { return ("\(base)_g", Self.quoted(text.lowercased())) }
+            if RecordGUID(text) != nil { return ("\(base)_g", Self.quoted(text.lowercased())) }
             if Self.looksLikeDateTime(text), let date = Timestamp.parse(text) { return ("\(base)_t", Self.quoted(Timestamp.format(date))) }
             return ("\(base)_s", Self.quoted(text))
         case .array, .object: return ("\(base)_s", Self.quoted(String(decoding: JSONText.encode(value), as: UTF8.self)))
@@ -69,17 +69,6 @@ public enum LegacyColumnsRow {
         String(key.unicodeScalars.map { scalar -> Character in
             scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_") ? Character(scalar) : "_"
         }.prefix(42))  // 45 characters at most, with the suffix
-    }
-
-    /// `8-4-4-4-12` hex digits.
-    static func isGUID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) { guard byte == UInt8(ascii: "-") else { return false }; continue }
-            guard (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x66) else { return false }
-        }
-        return true
     }
 
     /// `YYYY-MM-DDThh:mm…`: only such strings are tried as dates, so a number-like string stays a string.

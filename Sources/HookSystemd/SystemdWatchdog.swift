@@ -45,7 +45,7 @@ public struct SystemdWatchdog: Service {
     }
 
     /// The check's answer, or a timeout reason when it takes longer than `limit`.
-    static func bounded(_ limit: Duration, _ check: @escaping Check) async -> String? {
+    public static func bounded(_ limit: Duration, _ check: @escaping Check) async -> String? {
         await withTaskGroup(of: String??.self) { group in
             group.addTask { .some(await check()) }
             group.addTask {
@@ -59,9 +59,3 @@ public struct SystemdWatchdog: Service {
     }
 }
 
-extension SystemdWatchdog {
-    /// ``bounded(_:_:)`` for tests.
-    public static func boundedForTests(_ limit: Duration, _ check: @escaping Check) async -> String? {
-        await self.bounded(limit, check)
-    }
-}

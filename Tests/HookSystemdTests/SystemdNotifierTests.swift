@@ -77,7 +77,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)))
     func aHealthCheckThatNeverAnswersCountsAsFailed() async throws {
-        let reason = await SystemdWatchdog.boundedForTests(.milliseconds(100)) {
+        let reason = await SystemdWatchdog.bounded(.milliseconds(100)) {
             try? await Task.sleep(for: .seconds(3600))
             return nil
         }
